@@ -1,0 +1,1621 @@
+//! The community: its statutes, members, events and the registration engine.
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+//! use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
+//!
+//! let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+//! let mut c = Community::cimi();
+//! let when = Schedule::new(now + Duration::days(22), now + Duration::days(22) + Duration::hours(2))?;
+//! let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "L'État plateforme", when, 1), now)?;
+//!
+//! let ask = |email: &str| RegistrationRequest::new(email)
+//!     .names("Martin", "Alice")
+//!     .affiliation("DNUM", "ingénieure des SIC", "architecte")
+//!     .acknowledging(["deontology", "pssi"]);
+//! let first = c.register(ev, &ask("alice@interieur.gouv.fr"), now)?;
+//! let second = c.register(ev, &ask("bob@agri.gouv.fr"), now)?;
+//! assert_eq!(first.registration.status, RegistrationStatus::Confirmed);
+//! assert_eq!(second.registration.status, RegistrationStatus::Waitlisted);
+//!
+//! // Alice cancels: Bob gets the seat.
+//! let cancel = c.cancel_registration(first.registration.id, now + Duration::hours(1))?;
+//! assert_eq!(cancel.promoted, vec![second.registration.id]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::address::EmailAddress;
+use crate::change::{Action, Change, Record};
+use crate::error::{Entity, Error, FormatError, StateError};
+use crate::event::{
+    Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
+};
+use crate::ids::{EventId, MemberId, RegistrationId};
+use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, MemberStatus};
+use crate::registration::{
+    AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
+};
+use crate::statutes::{Statutes, Violation};
+
+/// Current format version of [`Community::to_json`] documents.
+pub const COMMUNITY_FORMAT_VERSION: u32 = 1;
+const COMMUNITY_FORMAT: &str = "cimi.community";
+/// Largest community document accepted by [`Community::from_json`], in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 4 << 30;
+/// Longest compte-rendu summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 100_000;
+/// Largest capacity (seats or remote places) an event may have.
+pub const MAX_CAPACITY: u32 = 10_000_000;
+
+/// The editable profile of a member.
+///
+/// ```
+/// use cimi_core::community::MemberProfile;
+/// let p = MemberProfile { family_name: "Meslier".into(), given_name: "Isabelle".into(),
+///                         grade: "commandant".into(), ..Default::default() };
+/// assert!(p.skills.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MemberProfile {
+    /// Nom.
+    pub family_name: String,
+    /// Prénom.
+    pub given_name: String,
+    /// Declared service.
+    pub service: String,
+    /// Grade.
+    pub grade: String,
+    /// Fonction.
+    pub function: String,
+    /// Corps or filière.
+    pub corps: Option<String>,
+    /// Structured affiliation.
+    pub affiliation: Affiliation,
+    /// Skills.
+    pub skills: BTreeSet<String>,
+    /// Interests.
+    pub interests: BTreeSet<String>,
+}
+
+/// The answer to an accepted registration request.
+///
+/// ```
+/// # use cimi_core::community::RegistrationOutcome;
+/// # fn f(o: &RegistrationOutcome) -> bool {
+/// o.already_registered // true when the same person asked again
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationOutcome {
+    /// The registration (new, or the one the person already had).
+    pub registration: Registration,
+    /// Whether the person already had this live registration.
+    pub already_registered: bool,
+}
+
+/// The answer to a cancellation.
+///
+/// ```
+/// # use cimi_core::community::Cancellation;
+/// # fn f(c: &Cancellation) -> usize { c.promoted.len() }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancellation {
+    /// The cancelled registration.
+    pub registration: Registration,
+    /// Registrations promoted to a seat because of it, in order.
+    pub promoted: Vec<RegistrationId>,
+}
+
+/// How full an event is.
+///
+/// ```
+/// # use cimi_core::community::Occupancy;
+/// # fn f(o: &Occupancy) -> u32 { o.capacity - o.on_site }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occupancy {
+    /// Seats on site.
+    pub capacity: u32,
+    /// Seats taken.
+    pub on_site: u32,
+    /// Remote places taken.
+    pub remote: u32,
+    /// Registrations waiting for a seat (including remote ones waiting).
+    pub waiting: u32,
+    /// Seats taken per audience (`""` for addresses in no audience).
+    pub on_site_by_audience: BTreeMap<String, u32>,
+}
+
+/// Derived bookkeeping of one event, rebuilt from registrations on load.
+#[derive(Debug, Clone, Default)]
+struct Book {
+    live: HashMap<MemberId, RegistrationId>,
+    on_site: u32,
+    on_site_by_audience: HashMap<Option<String>, u32>,
+    remote: u32,
+    waiting: BTreeMap<Option<String>, BTreeSet<RegistrationId>>,
+}
+
+impl Book {
+    fn audience_seats(&self, audience: &Option<String>) -> u32 {
+        self.on_site_by_audience.get(audience).copied().unwrap_or(0)
+    }
+
+    fn has_room(&self, event: &Event, audience: &Option<String>) -> bool {
+        self.on_site < event.capacity
+            && event
+                .quota(audience.as_deref())
+                .is_none_or(|q| self.audience_seats(audience) < q)
+    }
+
+    fn remote_has_room(&self, event: &Event) -> bool {
+        event
+            .remote
+            .as_ref()
+            .is_some_and(|r| r.capacity.is_none_or(|c| self.remote < c))
+    }
+
+    fn waiting_len(&self) -> usize {
+        self.waiting.values().map(BTreeSet::len).sum()
+    }
+
+    /// The earliest waiting registration whose audience has room.
+    fn next_promotion(&self, event: &Event) -> Option<RegistrationId> {
+        self.waiting
+            .iter()
+            .filter(|(aud, _)| self.has_room(event, aud))
+            .filter_map(|(_, q)| q.first().copied())
+            .min()
+    }
+
+    fn add(&mut self, r: &Registration) {
+        if !r.is_live() {
+            return;
+        }
+        self.live.insert(r.member, r.id);
+        if r.status == RegistrationStatus::Confirmed {
+            match r.seat {
+                Some(Seat::OnSite) => {
+                    self.on_site += 1;
+                    *self
+                        .on_site_by_audience
+                        .entry(r.audience.clone())
+                        .or_default() += 1;
+                }
+                Some(Seat::Remote) => self.remote += 1,
+                None => {}
+            }
+        }
+        if r.waiting_for_seat {
+            self.waiting
+                .entry(r.audience.clone())
+                .or_default()
+                .insert(r.id);
+        }
+    }
+
+    fn remove(&mut self, r: &Registration) {
+        if !r.is_live() {
+            return;
+        }
+        if self.live.get(&r.member) == Some(&r.id) {
+            self.live.remove(&r.member);
+        }
+        if r.status == RegistrationStatus::Confirmed {
+            match r.seat {
+                Some(Seat::OnSite) => {
+                    self.on_site -= 1;
+                    if let Some(n) = self.on_site_by_audience.get_mut(&r.audience) {
+                        *n -= 1;
+                    }
+                }
+                Some(Seat::Remote) => self.remote -= 1,
+                None => {}
+            }
+        }
+        if r.waiting_for_seat {
+            if let Some(q) = self.waiting.get_mut(&r.audience) {
+                q.remove(&r.id);
+                if q.is_empty() {
+                    self.waiting.remove(&r.audience);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+struct NextIds {
+    member: u64,
+    event: u64,
+    registration: u64,
+}
+
+/// A community: statutes, members, events and registrations.
+///
+/// All operations take the current instant as a parameter, so behaviour is
+/// deterministic and testable. The type has no interior mutability; share it
+/// between threads behind a lock.
+#[derive(Debug, Clone)]
+pub struct Community {
+    statutes: Statutes,
+    members: BTreeMap<MemberId, Member>,
+    member_index: HashMap<String, MemberId>,
+    events: BTreeMap<EventId, Event>,
+    registrations: BTreeMap<RegistrationId, Registration>,
+    books: HashMap<EventId, Book>,
+    next: NextIds,
+    recording: bool,
+    changes: Vec<Change>,
+}
+
+impl PartialEq for Community {
+    fn eq(&self, other: &Self) -> bool {
+        self.statutes == other.statutes
+            && self.members == other.members
+            && self.events == other.events
+            && self.registrations == other.registrations
+            && self.next == other.next
+    }
+}
+impl Eq for Community {}
+
+fn has_forbidden_chars(s: &str) -> bool {
+    s.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    })
+}
+
+impl Community {
+    /// An empty community under these statutes.
+    ///
+    /// ```
+    /// let c = cimi_core::Community::new(cimi_core::statutes::Statutes::cimi())?;
+    /// assert_eq!(c.members().count(), 0);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn new(statutes: Statutes) -> Result<Community, Error> {
+        statutes.validate()?;
+        Ok(Community {
+            statutes,
+            members: BTreeMap::new(),
+            member_index: HashMap::new(),
+            events: BTreeMap::new(),
+            registrations: BTreeMap::new(),
+            books: HashMap::new(),
+            next: NextIds {
+                member: 1,
+                event: 1,
+                registration: 1,
+            },
+            recording: false,
+            changes: Vec::new(),
+        })
+    }
+
+    /// An empty community under the CIMI statutes.
+    pub fn cimi() -> Community {
+        Community::new(Statutes::cimi()).expect("the CIMI preset is valid")
+    }
+
+    /// The statutes.
+    pub fn statutes(&self) -> &Statutes {
+        &self.statutes
+    }
+
+    /// Replaces the statutes (for instance after the bureau amends them).
+    /// Existing registrations are kept as they are.
+    pub fn replace_statutes(&mut self, statutes: Statutes, at: DateTime<Utc>) -> Result<(), Error> {
+        statutes.validate()?;
+        self.commit(
+            Action::StatutesReplaced,
+            at,
+            Record::Statutes(Box::new(statutes)),
+        );
+        Ok(())
+    }
+
+    // ----- recording and replay -------------------------------------------------
+
+    /// Starts or stops keeping the changes made, for [`drain_changes`](Self::drain_changes).
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+        if !on {
+            self.changes.clear();
+        }
+    }
+
+    /// Takes the changes recorded since the last call.
+    pub fn drain_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Applies a recorded change (replay). The change is taken as a fact: the
+    /// record replaces its previous version, and derived bookkeeping follows.
+    ///
+    /// Fails, leaving the state as it was, when the change refers to an unknown
+    /// event or member, or would break an invariant (over capacity or quota,
+    /// one person twice).
+    pub fn apply(&mut self, change: Change) -> Result<(), Error> {
+        self.check_change(&change.record)?;
+        self.commit(change.action, change.at, change.record);
+        Ok(())
+    }
+
+    fn check_change(&self, record: &Record) -> Result<(), Error> {
+        let bad = |problem: String| {
+            Error::Format(FormatError::Inconsistent {
+                location: "change".into(),
+                problem,
+            })
+        };
+        match record {
+            Record::Statutes(s) => s.validate()?,
+            Record::Member(m) => {
+                if let Some(&other) = self.member_index.get(&m.email.key()) {
+                    if other != m.id && m.erased_at.is_none() {
+                        return Err(bad(format!(
+                            "member {} reuses the address of {other}",
+                            m.id
+                        )));
+                    }
+                }
+            }
+            Record::Event(e) => {
+                if let Some(book) = self.books.get(&e.id) {
+                    if book.on_site > e.capacity {
+                        return Err(bad(format!("event {} below its confirmed seats", e.id)));
+                    }
+                }
+            }
+            Record::Registration(r) => {
+                let event = self.events.get(&r.event).ok_or_else(|| {
+                    bad(format!(
+                        "registration {} for unknown event {}",
+                        r.id, r.event
+                    ))
+                })?;
+                if !self.members.contains_key(&r.member) {
+                    return Err(bad(format!(
+                        "registration {} for unknown member {}",
+                        r.id, r.member
+                    )));
+                }
+                let mut book = self.books.get(&r.event).cloned().unwrap_or_default();
+                if let Some(old) = self.registrations.get(&r.id) {
+                    if old.event != r.event || old.member != r.member {
+                        return Err(bad(format!(
+                            "registration {} changes event or member",
+                            r.id
+                        )));
+                    }
+                    book.remove(old);
+                }
+                if r.is_live() {
+                    if let Some(other) = book.live.get(&r.member) {
+                        return Err(bad(format!(
+                            "member {} already holds registration {other} for event {}",
+                            r.member, r.event
+                        )));
+                    }
+                }
+                book.add(r);
+                check_book(event, &book).map_err(bad)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a record, keeping the change when recording. Never fails: every
+    /// caller has checked the record first.
+    fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
+        if self.recording {
+            self.changes.push(Change {
+                action,
+                at,
+                record: record.clone(),
+            });
+        }
+        match record {
+            Record::Statutes(s) => self.statutes = *s,
+            Record::Member(m) => {
+                let m = *m;
+                self.next.member = self.next.member.max(m.id.get() + 1);
+                if let Some(old) = self.members.get(&m.id) {
+                    let old_key = old.email.key();
+                    if self.member_index.get(&old_key) == Some(&m.id) {
+                        self.member_index.remove(&old_key);
+                    }
+                }
+                if m.erased_at.is_none() {
+                    self.member_index.insert(m.email.key(), m.id);
+                }
+                self.members.insert(m.id, m);
+            }
+            Record::Event(e) => {
+                let e = *e;
+                self.next.event = self.next.event.max(e.id.get() + 1);
+                self.books.entry(e.id).or_default();
+                self.events.insert(e.id, e);
+            }
+            Record::Registration(r) => {
+                let r = *r;
+                self.next.registration = self.next.registration.max(r.id.get() + 1);
+                let book = self.books.entry(r.event).or_default();
+                if let Some(old) = self.registrations.get(&r.id) {
+                    book.remove(old);
+                }
+                book.add(&r);
+                self.registrations.insert(r.id, r);
+            }
+        }
+    }
+
+    // ----- members --------------------------------------------------------------
+
+    /// A member by identifier.
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id)
+    }
+
+    /// A member by address (compared case-insensitively).
+    ///
+    /// ```
+    /// let mut c = cimi_core::Community::cimi();
+    /// let id = c.add_member("Ada@Interieur.gouv.fr", Default::default(), chrono::Utc::now())?;
+    /// assert_eq!(c.member_by_email("ada@interieur.gouv.fr").map(|m| m.id), Some(id));
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn member_by_email(&self, email: &str) -> Option<&Member> {
+        let key = EmailAddress::parse(email).ok()?.key();
+        self.member_index
+            .get(&key)
+            .and_then(|id| self.members.get(id))
+    }
+
+    /// All members, by identifier.
+    pub fn members(&self) -> impl Iterator<Item = &Member> + '_ {
+        self.members.values()
+    }
+
+    fn member_checked(&self, id: MemberId) -> Result<&Member, Error> {
+        self.members
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Member, id.get()))
+    }
+
+    fn live_member(&self, id: MemberId) -> Result<Member, Error> {
+        let m = self.member_checked(id)?;
+        if m.erased_at.is_some() {
+            return Err(StateError::MemberErased.into());
+        }
+        Ok(m.clone())
+    }
+
+    fn check_text(&self, field: &str, value: &str) -> Result<(), Error> {
+        let max = self.statutes.policy.max_field_chars as usize;
+        if value.chars().count() > max {
+            return Err(Error::input(
+                field,
+                format!("longer than {max} characters"),
+                format!("plus de {max} caractères"),
+            ));
+        }
+        if has_forbidden_chars(value) {
+            return Err(Error::input(
+                field,
+                "contains control or invisible characters",
+                "contient des caractères de contrôle ou invisibles",
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_profile(&self, p: &MemberProfile) -> Result<(), Error> {
+        for (name, value) in [
+            ("family_name", p.family_name.as_str()),
+            ("given_name", p.given_name.as_str()),
+            ("service", p.service.as_str()),
+            ("grade", p.grade.as_str()),
+            ("function", p.function.as_str()),
+            ("corps", p.corps.as_deref().unwrap_or("")),
+        ] {
+            self.check_text(name, value)?;
+        }
+        for unit in p.affiliation.units() {
+            self.check_text("affiliation", unit)?;
+        }
+        for tag in p.skills.iter().chain(&p.interests) {
+            self.check_text("skills", tag)?;
+        }
+        if p.skills.len() + p.interests.len() > 1_000 {
+            return Err(Error::input(
+                "skills",
+                "more than 1000 tags",
+                "plus de 1000 étiquettes",
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply_profile(m: &mut Member, p: MemberProfile) {
+        m.family_name = p.family_name.trim().to_string();
+        m.given_name = p.given_name.trim().to_string();
+        m.service = p.service.trim().to_string();
+        m.grade = p.grade.trim().to_string();
+        m.function = p.function.trim().to_string();
+        m.corps = p
+            .corps
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        m.affiliation = p.affiliation;
+        m.skills = p
+            .skills
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        m.interests = p
+            .interests
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+
+    /// Adds a member to the directory (for instance from an organiser's list).
+    /// Members also appear on their own by participating.
+    pub fn add_member(
+        &mut self,
+        email: &str,
+        profile: MemberProfile,
+        at: DateTime<Utc>,
+    ) -> Result<MemberId, Error> {
+        let email = EmailAddress::parse(email)?;
+        if self.member_index.contains_key(&email.key()) {
+            return Err(StateError::DuplicateMember.into());
+        }
+        self.check_profile(&profile)?;
+        let id = MemberId::new(self.next.member);
+        let mut m = Member::new(id, email, at);
+        Self::apply_profile(&mut m, profile);
+        self.commit(Action::MemberAdded, at, Record::Member(Box::new(m)));
+        Ok(id)
+    }
+
+    /// Replaces a member's profile.
+    pub fn update_profile(
+        &mut self,
+        id: MemberId,
+        profile: MemberProfile,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut m = self.live_member(id)?;
+        self.check_profile(&profile)?;
+        Self::apply_profile(&mut m, profile);
+        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        Ok(())
+    }
+
+    /// Records a consent decision, dated `at`.
+    pub fn set_consent(
+        &mut self,
+        id: MemberId,
+        kind: ConsentKind,
+        granted: bool,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut m = self.live_member(id)?;
+        if m.consents.len() >= 10_000 {
+            return Err(Error::input(
+                "consents",
+                "too many decisions",
+                "trop de décisions",
+            ));
+        }
+        m.consents.push(Consent { kind, granted, at });
+        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        Ok(())
+    }
+
+    /// Gives a member a bureau responsibility, or removes it with `None`.
+    pub fn set_bureau_role(
+        &mut self,
+        id: MemberId,
+        responsibility: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut m = self.live_member(id)?;
+        if let Some(r) = responsibility {
+            self.check_text("responsibility", r)?;
+        }
+        m.bureau_role = responsibility.map(|r| BureauRole {
+            responsibility: r.trim().to_string(),
+            since: at,
+        });
+        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        Ok(())
+    }
+
+    /// A member's status at `now`.
+    pub fn member_status(&self, id: MemberId, now: DateTime<Utc>) -> Result<MemberStatus, Error> {
+        Ok(self
+            .member_checked(id)?
+            .status(self.statutes.activity_window(), now))
+    }
+
+    /// The members holding a bureau role.
+    pub fn bureau(&self) -> Vec<&Member> {
+        self.members
+            .values()
+            .filter(|m| m.bureau_role.is_some() && m.erased_at.is_none())
+            .collect()
+    }
+
+    /// Every rule of the statutes that the current bureau breaks, at `now`.
+    ///
+    /// ```
+    /// let c = cimi_core::Community::cimi();
+    /// let kinds: Vec<_> = c.check_statutes(chrono::Utc::now()).iter().map(|v| v.kind()).collect();
+    /// assert_eq!(kinds[0], "bureau_size");
+    /// ```
+    pub fn check_statutes(&self, now: DateTime<Utc>) -> Vec<Violation> {
+        self.statutes.check_bureau(&self.bureau(), now)
+    }
+
+    // ----- events ---------------------------------------------------------------
+
+    /// An event by identifier.
+    pub fn event(&self, id: EventId) -> Option<&Event> {
+        self.events.get(&id)
+    }
+
+    /// All events, by identifier.
+    pub fn events(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.events.values()
+    }
+
+    fn event_checked(&self, id: EventId) -> Result<&Event, Error> {
+        self.events
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Event, id.get()))
+    }
+
+    fn check_event(&self, e: &Event) -> Result<(), Error> {
+        if e.title.trim().is_empty() {
+            return Err(Error::input(
+                "title",
+                "must not be blank",
+                "ne doit pas être vide",
+            ));
+        }
+        self.check_text("title", &e.title)?;
+        if e.capacity > MAX_CAPACITY {
+            return Err(Error::input(
+                "capacity",
+                format!("at most {MAX_CAPACITY}"),
+                format!("au plus {MAX_CAPACITY}"),
+            ));
+        }
+        for (aud, q) in &e.quotas {
+            if self.statutes.audience(aud).is_none() {
+                return Err(Error::input(
+                    "quotas",
+                    format!("unknown audience '{aud}'"),
+                    format!("public « {aud} » inconnu"),
+                ));
+            }
+            if *q > MAX_CAPACITY {
+                return Err(Error::input(
+                    "quotas",
+                    format!("at most {MAX_CAPACITY}"),
+                    format!("au plus {MAX_CAPACITY}"),
+                ));
+            }
+        }
+        if let (Some(o), Some(c)) = (e.registration_opens_at, e.registration_closes_at) {
+            if c <= o {
+                return Err(Error::input(
+                    "registration window",
+                    "must close after it opens",
+                    "doit se fermer après son ouverture",
+                ));
+            }
+        }
+        if let Some(r) = &e.remote {
+            self.check_text("remote.url", &r.url)?;
+            if r.capacity.is_some_and(|c| c > MAX_CAPACITY) {
+                return Err(Error::input(
+                    "remote.capacity",
+                    format!("at most {MAX_CAPACITY}"),
+                    format!("au plus {MAX_CAPACITY}"),
+                ));
+            }
+        }
+        if let Some(v) = &e.venue {
+            self.check_text("venue.name", &v.name)?;
+            self.check_text("venue.address", &v.address)?;
+        }
+        if e.program.len() > 1_000 {
+            return Err(Error::input(
+                "program",
+                "more than 1000 items",
+                "plus de 1000 éléments",
+            ));
+        }
+        for item in &e.program {
+            self.check_text("program.title", &item.title)?;
+            for s in &item.speakers {
+                self.check_text("speaker.name", &s.name)?;
+                self.check_text("speaker.title", &s.title)?;
+                self.check_text("speaker.organisation", &s.organisation)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Schedules an event. Unless the spec says `draft`, it accepts
+    /// registrations at once (within its window).
+    pub fn schedule_event(&mut self, spec: EventSpec, at: DateTime<Utc>) -> Result<EventId, Error> {
+        let id = EventId::new(self.next.event);
+        let event = Event::from_spec(id, spec, at);
+        self.check_event(&event)?;
+        self.commit(Action::EventScheduled, at, Record::Event(Box::new(event)));
+        Ok(id)
+    }
+
+    fn update_event(
+        &mut self,
+        id: EventId,
+        at: DateTime<Utc>,
+        edit: impl FnOnce(&mut Event, &Book) -> Result<(), Error>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        let mut e = self.event_checked(id)?.clone();
+        if !e.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        let book = self.books.get(&id).cloned().unwrap_or_default();
+        edit(&mut e, &book)?;
+        self.check_event(&e)?;
+        self.commit(Action::EventUpdated, at, Record::Event(Box::new(e)));
+        Ok(self.promote(id, at))
+    }
+
+    /// Changes the seat capacity; growing it promotes waiting registrations,
+    /// which are returned in order. It cannot go below the seats confirmed.
+    pub fn set_capacity(
+        &mut self,
+        id: EventId,
+        capacity: u32,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        self.update_event(id, at, |e, book| {
+            if capacity < book.on_site {
+                return Err(StateError::CapacityBelowConfirmed {
+                    confirmed: book.on_site,
+                    requested: capacity,
+                }
+                .into());
+            }
+            e.capacity = capacity;
+            Ok(())
+        })
+    }
+
+    /// Sets (`Some`) or removes (`None`) an audience's quota; returns the
+    /// registrations promoted as a result.
+    pub fn set_quota(
+        &mut self,
+        id: EventId,
+        audience: &str,
+        quota: Option<u32>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        let audience = audience.to_string();
+        self.update_event(id, at, |e, book| {
+            match quota {
+                Some(q) => {
+                    let confirmed = book.audience_seats(&Some(audience.clone()));
+                    if q < confirmed {
+                        return Err(StateError::QuotaBelowConfirmed {
+                            audience,
+                            confirmed,
+                            requested: q,
+                        }
+                        .into());
+                    }
+                    e.quotas.insert(audience, q);
+                }
+                None => {
+                    e.quotas.remove(&audience);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the program.
+    pub fn set_program(
+        &mut self,
+        id: EventId,
+        program: Vec<ProgramItem>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.program = program;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets or removes the venue.
+    pub fn set_venue(
+        &mut self,
+        id: EventId,
+        venue: Option<Venue>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.venue = venue;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets or removes the remote broadcast; it cannot drop below the remote
+    /// places already confirmed.
+    pub fn set_remote(
+        &mut self,
+        id: EventId,
+        remote: Option<RemoteBroadcast>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, book| {
+            let room = remote
+                .as_ref()
+                .map(|r| r.capacity.unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            if book.remote > room {
+                return Err(StateError::RemoteInUse {
+                    remote: book.remote,
+                }
+                .into());
+            }
+            e.remote = remote;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets the registration window.
+    pub fn set_registration_window(
+        &mut self,
+        id: EventId,
+        opens_at: Option<DateTime<Utc>>,
+        closes_at: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.registration_opens_at = opens_at;
+            e.registration_closes_at = closes_at;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    fn transition(
+        &mut self,
+        id: EventId,
+        to: EventState,
+        at: DateTime<Utc>,
+        report: Option<Report>,
+    ) -> Result<(), Error> {
+        let mut e = self.event_checked(id)?.clone();
+        if !e.state.can_become(to) {
+            return Err(StateError::EventTransition { from: e.state, to }.into());
+        }
+        if to == EventState::Held && at < e.schedule.starts_at {
+            return Err(StateError::EventNotStarted.into());
+        }
+        e.state = to;
+        if report.is_some() {
+            e.report = report;
+        }
+        self.commit(Action::EventStateChanged, at, Record::Event(Box::new(e)));
+        Ok(())
+    }
+
+    /// Opens a draft (or re-opens a closed) event for registration.
+    pub fn open_registration(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Open, at, None)
+    }
+
+    /// Closes registration. The waiting list still moves on cancellations.
+    pub fn close_registration(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Closed, at, None)
+    }
+
+    /// Marks the event as held (not before it starts). Confirmed registrants
+    /// who did not check in are then no-shows.
+    pub fn mark_held(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Held, at, None)
+    }
+
+    /// Publishes the compte-rendu of a held event.
+    pub fn publish_report(
+        &mut self,
+        id: EventId,
+        summary: &str,
+        resources: Vec<Resource>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        if summary.chars().count() > MAX_SUMMARY_CHARS
+            || has_forbidden_chars(&summary.replace(['\n', '\r', '\t'], " "))
+        {
+            return Err(Error::input(
+                "summary",
+                format!(
+                    "longer than {MAX_SUMMARY_CHARS} characters or contains control characters"
+                ),
+                format!("plus de {MAX_SUMMARY_CHARS} caractères ou caractères de contrôle"),
+            ));
+        }
+        for r in &resources {
+            self.check_text("resource.title", &r.title)?;
+            self.check_text("resource.url", &r.url)?;
+        }
+        let report = Report {
+            summary: summary.to_string(),
+            resources,
+            published_at: at,
+        };
+        self.transition(id, EventState::Reported, at, Some(report))
+    }
+
+    /// Cancels an event that has not been held.
+    pub fn cancel_event(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Cancelled, at, None)
+    }
+
+    // ----- registrations --------------------------------------------------------
+
+    /// A registration by identifier.
+    pub fn registration(&self, id: RegistrationId) -> Option<&Registration> {
+        self.registrations.get(&id)
+    }
+
+    /// Every registration of an event (including cancelled ones), in order of arrival.
+    pub fn registrations(&self, event: EventId) -> impl Iterator<Item = &Registration> + '_ {
+        self.registrations
+            .values()
+            .filter(move |r| r.event == event)
+    }
+
+    /// Every registration of the community, in order of arrival.
+    pub fn all_registrations(&self) -> impl Iterator<Item = &Registration> + '_ {
+        self.registrations.values()
+    }
+
+    /// The waiting list of an event, in promotion order (order of arrival).
+    pub fn waiting_list(&self, event: EventId) -> Vec<RegistrationId> {
+        let mut ids: Vec<_> = self
+            .books
+            .get(&event)
+            .map(|b| b.waiting.values().flatten().copied().collect())
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The confirmed registrations of an event (on site and remote), in order.
+    pub fn confirmed(&self, event: EventId) -> Vec<&Registration> {
+        self.registrations(event)
+            .filter(|r| r.status == RegistrationStatus::Confirmed)
+            .collect()
+    }
+
+    /// How full an event is.
+    pub fn occupancy(&self, event: EventId) -> Result<Occupancy, Error> {
+        let e = self.event_checked(event)?;
+        let book = self.books.get(&event).cloned().unwrap_or_default();
+        Ok(Occupancy {
+            capacity: e.capacity,
+            on_site: book.on_site,
+            remote: book.remote,
+            waiting: u32::try_from(book.waiting_len()).unwrap_or(u32::MAX),
+            on_site_by_audience: book
+                .on_site_by_audience
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(a, n)| (a.clone().unwrap_or_default(), *n))
+                .collect(),
+        })
+    }
+
+    fn check_fields(&self, req: &RegistrationRequest) -> Result<(), Refusal> {
+        let policy = &self.statutes.policy;
+        for field in Field::ALL {
+            let value = req.field(field).trim();
+            if has_forbidden_chars(value) {
+                return Err(Refusal::InvalidField { field });
+            }
+            if value.chars().count() > policy.max_field_chars as usize {
+                return Err(Refusal::FieldTooLong {
+                    field,
+                    max: policy.max_field_chars,
+                });
+            }
+            if value.is_empty() && policy.required_fields.contains(&field) {
+                return Err(Refusal::MissingField { field });
+            }
+        }
+        if policy.require_acknowledgement {
+            if let Some(o) = self
+                .statutes
+                .obligations
+                .iter()
+                .find(|o| !req.acknowledged.contains(&o.id))
+            {
+                return Err(Refusal::ObligationNotAcknowledged {
+                    obligation: o.id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_window(event: &Event, at: DateTime<Utc>) -> Result<(), Refusal> {
+        match event.state {
+            EventState::Cancelled => Err(Refusal::EventCancelled),
+            EventState::Draft => Err(Refusal::NotOpenYet {
+                opens_at: event.registration_opens_at,
+            }),
+            EventState::Closed | EventState::Held | EventState::Reported => {
+                Err(Refusal::RegistrationClosed)
+            }
+            EventState::Open => {
+                if event.registration_opens_at.is_some_and(|o| at < o) {
+                    Err(Refusal::NotOpenYet {
+                        opens_at: event.registration_opens_at,
+                    })
+                } else if at >= event.registration_deadline() {
+                    Err(Refusal::RegistrationClosed)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Judges a registration request arriving at `at`.
+    ///
+    /// In order: the address must be valid and allowed; a person who already
+    /// holds a live registration for the event gets it back (idempotence); the
+    /// event must be open and inside its window; fields must be present, not too
+    /// long and free of control characters; obligations must be acknowledged.
+    /// Then the request gets a seat if its audience has room, else (when it
+    /// accepts remote attendance) a remote place while waiting for a seat, else
+    /// a place in the waiting list, else it is refused as full.
+    ///
+    /// Registering makes (or refreshes) the person a member *de fait*.
+    pub fn register(
+        &mut self,
+        event: EventId,
+        req: &RegistrationRequest,
+        at: DateTime<Utc>,
+    ) -> Result<RegistrationOutcome, Error> {
+        let ev = self.event_checked(event)?;
+        let email =
+            EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
+        let policy = &self.statutes.policy;
+        if !policy.allows(&email) {
+            let allowed = policy
+                .allowed
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(Refusal::AddressNotAllowed { allowed }.into());
+        }
+        let key = email.key();
+        let existing_member = self.member_index.get(&key).copied();
+        if let Some(mid) = existing_member {
+            if let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid)) {
+                return Ok(RegistrationOutcome {
+                    registration: self.registrations[rid].clone(),
+                    already_registered: true,
+                });
+            }
+        }
+        Self::check_window(ev, at)?;
+        self.check_fields(req)?;
+
+        let audience = self.statutes.audience_of(&email).map(str::to_string);
+        let book = self.books.get(&event).cloned().unwrap_or_default();
+        let room = book.has_room(ev, &audience);
+        let remote_room = book.remote_has_room(ev);
+        let (status, seat, waiting) = match req.attendance {
+            AttendanceMode::OnSite => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull.into());
+                }
+            }
+            AttendanceMode::Remote => {
+                if ev.remote.is_none() {
+                    return Err(Refusal::RemoteUnavailable.into());
+                }
+                if !remote_room {
+                    return Err(Refusal::RemoteFull.into());
+                }
+                (RegistrationStatus::Confirmed, Some(Seat::Remote), false)
+            }
+            AttendanceMode::OnSiteOrRemote => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if remote_room {
+                    (
+                        RegistrationStatus::Confirmed,
+                        Some(Seat::Remote),
+                        ev.waitlist,
+                    )
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull.into());
+                }
+            }
+        };
+
+        // Membership de fait: create or refresh.
+        let mut member = match existing_member {
+            Some(mid) => self.members[&mid].clone(),
+            None => Member::new(MemberId::new(self.next.member), email, at),
+        };
+        member.family_name = req.family_name.trim().to_string();
+        member.given_name = req.given_name.trim().to_string();
+        member.service = req.service.trim().to_string();
+        member.grade = req.grade.trim().to_string();
+        member.function = req.function.trim().to_string();
+        member.record_participation(at);
+        let member_id = member.id;
+        let action = if existing_member.is_some() {
+            Action::MemberUpdated
+        } else {
+            Action::MemberAdded
+        };
+        self.commit(action, at, Record::Member(Box::new(member)));
+
+        let registration = Registration {
+            id: RegistrationId::new(self.next.registration),
+            event,
+            member: member_id,
+            audience,
+            mode: req.attendance,
+            requested_at: at,
+            status,
+            seat,
+            waiting_for_seat: waiting,
+            confirmed_at: (status == RegistrationStatus::Confirmed).then_some(at),
+            promoted_at: None,
+            cancelled_at: None,
+            checked_in_at: None,
+        };
+        self.commit(
+            Action::Registered,
+            at,
+            Record::Registration(Box::new(registration.clone())),
+        );
+        Ok(RegistrationOutcome {
+            registration,
+            already_registered: false,
+        })
+    }
+
+    /// Judges a batch of requests for one event, in order, all at `at`.
+    pub fn register_many(
+        &mut self,
+        event: EventId,
+        requests: &[RegistrationRequest],
+        at: DateTime<Utc>,
+    ) -> Vec<Result<RegistrationOutcome, Error>> {
+        requests
+            .iter()
+            .map(|r| self.register(event, r, at))
+            .collect()
+    }
+
+    /// Promotes waiting registrations while their audience has room.
+    fn promote(&mut self, event: EventId, at: DateTime<Utc>) -> Vec<RegistrationId> {
+        let mut promoted = Vec::new();
+        while let Some(next) = self
+            .events
+            .get(&event)
+            .and_then(|ev| self.books.get(&event).and_then(|b| b.next_promotion(ev)))
+        {
+            let mut r = self.registrations[&next].clone();
+            r.status = RegistrationStatus::Confirmed;
+            r.seat = Some(Seat::OnSite);
+            r.waiting_for_seat = false;
+            r.promoted_at = Some(at);
+            if r.confirmed_at.is_none() {
+                r.confirmed_at = Some(at);
+            }
+            self.commit(Action::Promoted, at, Record::Registration(Box::new(r)));
+            promoted.push(next);
+        }
+        promoted
+    }
+
+    /// Cancels a registration (by the registrant) at `at`; the seat goes to the
+    /// earliest waiting registration whose audience has room. Cancelling an
+    /// already cancelled registration changes nothing and answers the same.
+    pub fn cancel_registration(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Cancellation, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        if !r.is_live() {
+            return Ok(Cancellation {
+                registration: r.clone(),
+                promoted: Vec::new(),
+            });
+        }
+        let ev = self.event_checked(r.event)?;
+        if !ev.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        let event = r.event;
+        let mut r = r.clone();
+        r.status = RegistrationStatus::Cancelled;
+        r.seat = None;
+        r.waiting_for_seat = false;
+        r.cancelled_at = Some(at);
+        self.commit(
+            Action::Cancelled,
+            at,
+            Record::Registration(Box::new(r.clone())),
+        );
+        let promoted = self.promote(event, at);
+        Ok(Cancellation {
+            registration: r,
+            promoted,
+        })
+    }
+
+    /// Checks a confirmed registrant in at `at` (on site or remote). Checking
+    /// in twice keeps the first time.
+    pub fn check_in(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        match r.status {
+            RegistrationStatus::Cancelled => return Err(StateError::RegistrationCancelled.into()),
+            RegistrationStatus::Waitlisted => return Err(StateError::NotConfirmed.into()),
+            _ => {}
+        }
+        let ev = self.event_checked(r.event)?;
+        if !matches!(ev.state, EventState::Open | EventState::Closed) {
+            return Err(StateError::CheckInNotPossible.into());
+        }
+        if r.checked_in_at.is_some() {
+            return Ok(r.clone());
+        }
+        let mut r = r.clone();
+        r.checked_in_at = Some(at);
+        let mut m = self.members[&r.member].clone();
+        m.record_participation(at);
+        self.commit(
+            Action::CheckedIn,
+            at,
+            Record::Registration(Box::new(r.clone())),
+        );
+        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        Ok(r)
+    }
+
+    // ----- serialization --------------------------------------------------------
+
+    /// The whole state as a versioned JSON document.
+    ///
+    /// ```
+    /// let c = cimi_core::Community::cimi();
+    /// let back = cimi_core::Community::from_json(&c.to_json())?;
+    /// assert_eq!(back, c);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&DocumentRef {
+            format: COMMUNITY_FORMAT,
+            version: COMMUNITY_FORMAT_VERSION,
+            next_ids: self.next,
+            statutes: &self.statutes,
+            members: self.members.values().collect(),
+            events: self.events.values().collect(),
+            registrations: self.registrations.values().collect(),
+        })
+        .expect("a community always serializes")
+    }
+
+    /// Loads a document written by [`to_json`](Self::to_json). A document of
+    /// another format or version, or one that describes an impossible community
+    /// (over capacity or quota, one person twice, unknown references, colliding
+    /// identifiers, addresses the policy refuses), is refused with an error that
+    /// says where; nothing is half-loaded.
+    pub fn from_json(text: &str) -> Result<Community, Error> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(FormatError::TooLarge {
+                limit: MAX_DOCUMENT_BYTES,
+            }
+            .into());
+        }
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| FormatError::Syntax(e.to_string()))?;
+        if header.format.as_deref() != Some(COMMUNITY_FORMAT) {
+            return Err(FormatError::WrongFormat {
+                expected: COMMUNITY_FORMAT,
+            }
+            .into());
+        }
+        match header.version {
+            Some(COMMUNITY_FORMAT_VERSION) => {}
+            Some(found) => {
+                return Err(FormatError::UnsupportedVersion {
+                    found,
+                    supported: COMMUNITY_FORMAT_VERSION,
+                }
+                .into())
+            }
+            None => return Err(FormatError::Syntax("missing \"version\"".into()).into()),
+        }
+        let doc: Document =
+            serde_json::from_str(text).map_err(|e| FormatError::Syntax(e.to_string()))?;
+        Community::from_document(doc)
+    }
+
+    fn from_document(doc: Document) -> Result<Community, Error> {
+        let bad = |location: String, problem: String| -> Error {
+            FormatError::Inconsistent { location, problem }.into()
+        };
+        doc.statutes.validate()?;
+        let mut c = Community::new(doc.statutes)?;
+        for (i, m) in doc.members.into_iter().enumerate() {
+            let loc = format!("members[{i}]");
+            if m.id.get() >= doc.next_ids.member {
+                return Err(bad(
+                    loc,
+                    format!("identifier {} is not below next_ids.member", m.id),
+                ));
+            }
+            if c.members.contains_key(&m.id) {
+                return Err(bad(loc, format!("identifier {} appears twice", m.id)));
+            }
+            if m.erased_at.is_none() && c.member_index.contains_key(&m.email.key()) {
+                return Err(bad(loc, "two members share one address".into()));
+            }
+            c.commit(
+                Action::MemberAdded,
+                m.joined_at,
+                Record::Member(Box::new(m)),
+            );
+        }
+        for (i, e) in doc.events.into_iter().enumerate() {
+            let loc = format!("events[{i}]");
+            if e.id.get() >= doc.next_ids.event {
+                return Err(bad(
+                    loc,
+                    format!("identifier {} is not below next_ids.event", e.id),
+                ));
+            }
+            if c.events.contains_key(&e.id) {
+                return Err(bad(loc, format!("identifier {} appears twice", e.id)));
+            }
+            if e.schedule.ends_at <= e.schedule.starts_at {
+                return Err(bad(loc, "the event ends before it starts".into()));
+            }
+            c.check_event(&e)
+                .map_err(|err| bad(format!("events[{i}]"), err.to_string()))?;
+            c.commit(
+                Action::EventScheduled,
+                e.created_at,
+                Record::Event(Box::new(e)),
+            );
+        }
+        for (i, r) in doc.registrations.into_iter().enumerate() {
+            let loc = format!("registrations[{i}]");
+            if r.id.get() >= doc.next_ids.registration {
+                return Err(bad(
+                    loc,
+                    format!("identifier {} is not below next_ids.registration", r.id),
+                ));
+            }
+            if c.registrations.contains_key(&r.id) {
+                return Err(bad(loc, format!("identifier {} appears twice", r.id)));
+            }
+            check_registration_shape(&r).map_err(|p| bad(loc.clone(), p))?;
+            let member = c
+                .members
+                .get(&r.member)
+                .ok_or_else(|| bad(loc.clone(), format!("unknown member {}", r.member)))?;
+            if r.is_live() && member.erased_at.is_none() && !c.statutes.policy.allows(&member.email)
+            {
+                return Err(bad(
+                    loc,
+                    "the registrant's address is not allowed by the policy".into(),
+                ));
+            }
+            let event = c
+                .events
+                .get(&r.event)
+                .ok_or_else(|| bad(loc.clone(), format!("unknown event {}", r.event)))?;
+            if let Some(aud) = &r.audience {
+                if c.statutes.audience(aud).is_none() {
+                    return Err(bad(loc, format!("unknown audience '{aud}'")));
+                }
+            }
+            if r.seat == Some(Seat::Remote) && event.remote.is_none() {
+                return Err(bad(
+                    loc,
+                    "a remote place for an event without broadcast".into(),
+                ));
+            }
+            let book = c.books.entry(r.event).or_default();
+            if r.is_live() && book.live.contains_key(&r.member) {
+                return Err(bad(
+                    loc,
+                    format!("member {} registered twice for event {}", r.member, r.event),
+                ));
+            }
+            c.commit(
+                Action::Registered,
+                r.requested_at,
+                Record::Registration(Box::new(r)),
+            );
+        }
+        for (id, e) in &c.events {
+            let book = c.books.get(id).cloned().unwrap_or_default();
+            check_book(e, &book).map_err(|p| bad(format!("event {id}"), p))?;
+        }
+        c.next = doc.next_ids;
+        Ok(c)
+    }
+
+    /// Checks every invariant of the registration engine; used by tests and
+    /// fuzzing. Returns a description of the first broken invariant.
+    ///
+    /// ```
+    /// assert!(cimi_core::Community::cimi().check_invariants().is_ok());
+    /// ```
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut rebuilt: HashMap<EventId, Book> = HashMap::new();
+        for r in self.registrations.values() {
+            let book = rebuilt.entry(r.event).or_default();
+            if r.is_live() && book.live.contains_key(&r.member) {
+                return Err(format!(
+                    "member {} holds two live registrations for {}",
+                    r.member, r.event
+                ));
+            }
+            check_registration_shape(r)?;
+            book.add(r);
+        }
+        for (id, e) in &self.events {
+            let book = rebuilt.remove(id).unwrap_or_default();
+            check_book(e, &book)?;
+            let kept = self.books.get(id).cloned().unwrap_or_default();
+            if kept.on_site != book.on_site
+                || kept.remote != book.remote
+                || kept.live != book.live
+                || kept.waiting != book.waiting
+            {
+                return Err(format!("bookkeeping of {id} out of date"));
+            }
+        }
+        if !rebuilt.is_empty() {
+            return Err("registrations for unknown events".into());
+        }
+        Ok(())
+    }
+}
+
+fn check_registration_shape(r: &Registration) -> Result<(), String> {
+    let ok = match r.status {
+        RegistrationStatus::Confirmed => {
+            r.seat.is_some() && (!r.waiting_for_seat || r.seat == Some(Seat::Remote))
+        }
+        RegistrationStatus::Waitlisted => r.seat.is_none() && r.waiting_for_seat,
+        RegistrationStatus::Cancelled => r.seat.is_none() && !r.waiting_for_seat,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "registration {} has an impossible status/seat/waiting combination",
+            r.id
+        ))
+    }
+}
+
+fn check_book(e: &Event, book: &Book) -> Result<(), String> {
+    if book.on_site > e.capacity {
+        return Err(format!(
+            "event {} has {} seats taken for a capacity of {}",
+            e.id, book.on_site, e.capacity
+        ));
+    }
+    for (aud, n) in &book.on_site_by_audience {
+        if let Some(q) = e.quota(aud.as_deref()) {
+            if *n > q {
+                return Err(format!(
+                    "event {} has {n} seats taken by audience '{}' for a quota of {q}",
+                    e.id,
+                    aud.as_deref().unwrap_or("")
+                ));
+            }
+        }
+    }
+    if let Some(cap) = e.remote.as_ref().and_then(|r| r.capacity) {
+        if book.remote > cap {
+            return Err(format!(
+                "event {} has more remote places taken than allowed",
+                e.id
+            ));
+        }
+    }
+    if e.state.is_upcoming() {
+        if let Some(r) = book.next_promotion(e) {
+            return Err(format!("event {} leaves a seat free while {r} waits", e.id));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct DocumentRef<'a> {
+    format: &'static str,
+    version: u32,
+    next_ids: NextIds,
+    statutes: &'a Statutes,
+    members: Vec<&'a Member>,
+    events: Vec<&'a Event>,
+    registrations: Vec<&'a Registration>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    #[allow(dead_code)]
+    format: String,
+    #[allow(dead_code)]
+    version: u32,
+    next_ids: NextIds,
+    statutes: Statutes,
+    members: Vec<Member>,
+    events: Vec<Event>,
+    registrations: Vec<Registration>,
+}

@@ -1,0 +1,385 @@
+//! Errors of community operations.
+//!
+//! Every error has a stable snake_case [`kind`](Error::kind) a program can
+//! branch on, a [`family`](Error::family) that the bindings map to one exception
+//! class each, and a message in French and English. No message repeats personal
+//! data beyond what the caller passed.
+//!
+//! ```
+//! use cimi_core::{Error, Lang, registration::Refusal};
+//! let e = Error::from(Refusal::EventFull);
+//! assert_eq!(e.family(), "refused");
+//! assert_eq!(e.kind(), "event_full");
+//! assert_eq!(e.message(Lang::Fr), "l'événement est complet");
+//! ```
+
+use std::fmt;
+
+use crate::address::AddressError;
+use crate::event::{EventState, TimeError};
+use crate::i18n::Lang;
+use crate::registration::Refusal;
+use crate::statutes::StatutesError;
+
+/// What kind of record an identifier names.
+///
+/// ```
+/// assert_eq!(cimi_core::error::Entity::Event.to_string(), "event");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Entity {
+    /// A member.
+    Member,
+    /// An event.
+    Event,
+    /// A registration.
+    Registration,
+}
+
+impl Entity {
+    fn fr(self) -> &'static str {
+        match self {
+            Entity::Member => "membre",
+            Entity::Event => "événement",
+            Entity::Registration => "inscription",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Entity::Member => "member",
+            Entity::Event => "event",
+            Entity::Registration => "registration",
+        })
+    }
+}
+
+/// An operation that the current state does not allow.
+///
+/// ```
+/// use cimi_core::error::StateError;
+/// assert_eq!(StateError::NotConfirmed.kind(), "not_confirmed");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// The event lifecycle does not allow this transition.
+    #[error("an event cannot go from {} to {}", from.kind(), to.kind())]
+    EventTransition {
+        /// Current state.
+        from: EventState,
+        /// Requested state.
+        to: EventState,
+    },
+    /// The event cannot be marked held before it starts.
+    #[error("the event has not started yet")]
+    EventNotStarted,
+    /// The event is over (held, reported or cancelled): registrations are frozen.
+    #[error("the event is over or cancelled; its registrations can no longer change")]
+    EventOver,
+    /// Only confirmed registrations can check in.
+    #[error("only a confirmed registration can check in")]
+    NotConfirmed,
+    /// The registration was cancelled.
+    #[error("the registration was cancelled")]
+    RegistrationCancelled,
+    /// The event is not open or closed: check-in is not possible.
+    #[error("check-in is possible only for an open or closed event")]
+    CheckInNotPossible,
+    /// A capacity lower than the seats already confirmed.
+    #[error("{confirmed} seats are confirmed; the capacity cannot go down to {requested}")]
+    CapacityBelowConfirmed {
+        /// Seats confirmed.
+        confirmed: u32,
+        /// Capacity requested.
+        requested: u32,
+    },
+    /// A quota lower than the seats already confirmed for that audience.
+    #[error("{confirmed} seats are confirmed for audience '{audience}'; its quota cannot go down to {requested}")]
+    QuotaBelowConfirmed {
+        /// Audience.
+        audience: String,
+        /// Seats confirmed.
+        confirmed: u32,
+        /// Quota requested.
+        requested: u32,
+    },
+    /// Remote places are held: the broadcast cannot be removed or shrunk below them.
+    #[error("{remote} remote places are confirmed; the broadcast cannot go below that")]
+    RemoteInUse {
+        /// Remote places confirmed.
+        remote: u32,
+    },
+    /// A member with that address already exists.
+    #[error("a member with this address already exists")]
+    DuplicateMember,
+    /// The member's personal data was erased.
+    #[error("the member's personal data was erased")]
+    MemberErased,
+}
+
+impl StateError {
+    /// A stable snake_case identifier.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StateError::EventTransition { .. } => "event_transition",
+            StateError::EventNotStarted => "event_not_started",
+            StateError::EventOver => "event_over",
+            StateError::NotConfirmed => "not_confirmed",
+            StateError::RegistrationCancelled => "registration_cancelled",
+            StateError::CheckInNotPossible => "check_in_not_possible",
+            StateError::CapacityBelowConfirmed { .. } => "capacity_below_confirmed",
+            StateError::QuotaBelowConfirmed { .. } => "quota_below_confirmed",
+            StateError::RemoteInUse { .. } => "remote_in_use",
+            StateError::DuplicateMember => "duplicate_member",
+            StateError::MemberErased => "member_erased",
+        }
+    }
+
+    /// The error in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StateError::EventTransition { from, to } => format!(
+                "un événement ne peut pas passer de l'état {} à l'état {}",
+                from.kind(),
+                to.kind()
+            ),
+            StateError::EventNotStarted => "l'événement n'a pas encore commencé".into(),
+            StateError::EventOver => {
+                "l'événement est passé ou annulé : ses inscriptions ne peuvent plus changer".into()
+            }
+            StateError::NotConfirmed => {
+                "seule une inscription confirmée peut être pointée à l'accueil".into()
+            }
+            StateError::RegistrationCancelled => "l'inscription a été annulée".into(),
+            StateError::CheckInNotPossible => {
+                "le pointage n'est possible que pour un événement ouvert ou clos".into()
+            }
+            StateError::CapacityBelowConfirmed {
+                confirmed,
+                requested,
+            } => format!(
+                "{confirmed} places sont confirmées ; la capacité ne peut pas descendre à {requested}"
+            ),
+            StateError::QuotaBelowConfirmed {
+                audience,
+                confirmed,
+                requested,
+            } => format!(
+                "{confirmed} places sont confirmées pour le public « {audience} » ; son quota ne peut pas descendre à {requested}"
+            ),
+            StateError::RemoteInUse { remote } => format!(
+                "{remote} places à distance sont confirmées ; la diffusion ne peut pas descendre en dessous"
+            ),
+            StateError::DuplicateMember => "un membre avec cette adresse existe déjà".into(),
+            StateError::MemberErased => {
+                "les données personnelles de ce membre ont été effacées".into()
+            }
+        }
+    }
+}
+
+/// A community document (JSON) that cannot be loaded.
+///
+/// ```
+/// let e = cimi_core::Community::from_json("{\"format\":\"cimi.community\",\"version\":9}").unwrap_err();
+/// assert_eq!(e.kind(), "unsupported_version");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// Not valid JSON, or not the expected shape.
+    #[error("invalid document: {0}")]
+    Syntax(String),
+    /// Not a document of this kind.
+    #[error("not a {expected} document")]
+    WrongFormat {
+        /// The expected format tag.
+        expected: &'static str,
+    },
+    /// A version this library does not read.
+    #[error("unsupported format version {found} (this library reads version {supported})")]
+    UnsupportedVersion {
+        /// Version in the document.
+        found: u32,
+        /// Version this library reads.
+        supported: u32,
+    },
+    /// Well-formed but describes an impossible community.
+    #[error("inconsistent document at {location}: {problem}")]
+    Inconsistent {
+        /// Where (for instance `registrations[3]`).
+        location: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The document is too large.
+    #[error("the document is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl FormatError {
+    /// A stable snake_case identifier.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FormatError::Syntax(_) => "invalid_json",
+            FormatError::WrongFormat { .. } => "wrong_format",
+            FormatError::UnsupportedVersion { .. } => "unsupported_version",
+            FormatError::Inconsistent { .. } => "inconsistent_document",
+            FormatError::TooLarge { .. } => "document_too_large",
+        }
+    }
+
+    /// The error in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            FormatError::Syntax(d) => format!("document invalide : {d}"),
+            FormatError::WrongFormat { expected } => format!("ce n'est pas un document {expected}"),
+            FormatError::UnsupportedVersion { found, supported } => {
+                format!("version {found} du format non prise en charge (version lue : {supported})")
+            }
+            FormatError::Inconsistent { location, problem } => {
+                format!("document incohérent en {location} : {problem}")
+            }
+            FormatError::TooLarge { limit } => {
+                format!("le document dépasse {limit} octets")
+            }
+        }
+    }
+}
+
+/// Any error of a community operation.
+///
+/// ```
+/// use cimi_core::{Community, Error};
+/// let c = Community::cimi();
+/// let err = c.member_status(cimi_core::ids::MemberId::new(42), chrono::Utc::now()).unwrap_err();
+/// assert!(matches!(err, Error::NotFound { .. }));
+/// assert_eq!(err.kind(), "member_not_found");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A registration request was refused.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// No record with that identifier.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// What kind of record.
+        entity: Entity,
+        /// The identifier.
+        id: u64,
+    },
+    /// The state does not allow the operation.
+    #[error(transparent)]
+    InvalidState(#[from] StateError),
+    /// An argument is invalid.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// Which argument.
+        field: String,
+        /// Why, in English.
+        reason: String,
+        /// Why, in French.
+        reason_fr: String,
+    },
+    /// An address is invalid (outside a registration request).
+    #[error("invalid address: {0}")]
+    Address(#[from] AddressError),
+    /// A civil time or schedule is invalid.
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// Statutes are invalid.
+    #[error(transparent)]
+    Statutes(#[from] StatutesError),
+    /// A document cannot be loaded.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+}
+
+impl Error {
+    /// The family of the error; the bindings map each family to one exception
+    /// class: `refused`, `not_found`, `invalid_state`, `invalid_input`,
+    /// `statutes`, `format`.
+    pub fn family(&self) -> &'static str {
+        match self {
+            Error::Refused(_) => "refused",
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidState(_) => "invalid_state",
+            Error::InvalidInput { .. } | Error::Address(_) | Error::Time(_) => "invalid_input",
+            Error::Statutes(_) => "statutes",
+            Error::Format(_) => "format",
+        }
+    }
+
+    /// A stable snake_case identifier, unique across families.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Refused(r) => r.kind(),
+            Error::NotFound { entity, .. } => match entity {
+                Entity::Member => "member_not_found",
+                Entity::Event => "event_not_found",
+                Entity::Registration => "registration_not_found",
+            },
+            Error::InvalidState(s) => s.kind(),
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Address(_) => "invalid_address",
+            Error::Time(t) => t.kind(),
+            Error::Statutes(s) => s.kind(),
+            Error::Format(f) => f.kind(),
+        }
+    }
+
+    /// The message in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Error::Refused(r), _) => r.message(lang),
+            (Error::NotFound { entity, id }, Lang::Fr) => {
+                format!("{} {id} introuvable", entity.fr())
+            }
+            (Error::InvalidState(s), _) => s.message(lang),
+            (
+                Error::InvalidInput {
+                    field, reason_fr, ..
+                },
+                Lang::Fr,
+            ) => {
+                format!("valeur invalide pour {field} : {reason_fr}")
+            }
+            (Error::Address(a), Lang::Fr) => format!("adresse invalide : {}", a.message(lang)),
+            (Error::Time(t), _) => t.message(lang),
+            (Error::Statutes(s), _) => s.message(lang),
+            (Error::Format(f), _) => f.message(lang),
+            _ => self.to_string(),
+        }
+    }
+
+    pub(crate) fn not_found(entity: Entity, id: u64) -> Error {
+        Error::NotFound { entity, id }
+    }
+
+    pub(crate) fn input(
+        field: impl Into<String>,
+        en: impl Into<String>,
+        fr: impl Into<String>,
+    ) -> Error {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: en.into(),
+            reason_fr: fr.into(),
+        }
+    }
+}
