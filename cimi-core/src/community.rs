@@ -408,7 +408,7 @@ impl Community {
                     }
                 }
                 book.add(r);
-                check_book(event, &book).map_err(bad)?;
+                check_book(event, &book, false).map_err(bad)?;
             }
         }
         Ok(())
@@ -1494,7 +1494,7 @@ impl Community {
         }
         for (id, e) in &c.events {
             let book = c.books.get(id).cloned().unwrap_or_default();
-            check_book(e, &book).map_err(|p| bad(format!("event {id}"), p))?;
+            check_book(e, &book, true).map_err(|p| bad(format!("event {id}"), p))?;
         }
         c.next = doc.next_ids;
         Ok(c)
@@ -1521,7 +1521,7 @@ impl Community {
         }
         for (id, e) in &self.events {
             let book = rebuilt.remove(id).unwrap_or_default();
-            check_book(e, &book)?;
+            check_book(e, &book, true)?;
             let kept = self.books.get(id).cloned().unwrap_or_default();
             if kept.on_site != book.on_site
                 || kept.remote != book.remote
@@ -1556,7 +1556,10 @@ fn check_registration_shape(r: &Registration) -> Result<(), String> {
     }
 }
 
-fn check_book(e: &Event, book: &Book) -> Result<(), String> {
+/// Checks capacity, quotas and remote places; with `settled`, also that no seat
+/// is left free while an eligible request waits (which holds between
+/// operations, not between the changes of one operation).
+fn check_book(e: &Event, book: &Book, settled: bool) -> Result<(), String> {
     if book.on_site > e.capacity {
         return Err(format!(
             "event {} has {} seats taken for a capacity of {}",
@@ -1582,7 +1585,7 @@ fn check_book(e: &Event, book: &Book) -> Result<(), String> {
             ));
         }
     }
-    if e.state.is_upcoming() {
+    if settled && e.state.is_upcoming() {
         if let Some(r) = book.next_promotion(e) {
             return Err(format!("event {} leaves a seat free while {r} waits", e.id));
         }

@@ -59,3 +59,8 @@ pub use community::Community;
 pub use error::Error;
 pub use i18n::{Lang, UnknownLang};
 pub use statutes::Statutes;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,369 @@
+//! JSON round trip and replay of recorded changes, for random communities.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use cimi_core::community::MemberProfile;
+use cimi_core::event::{
+    EventKind, EventSpec, ItemKind, ProgramItem, RemoteBroadcast, Schedule, Speaker, Venue,
+};
+use cimi_core::member::{Affiliation, ConsentKind};
+use cimi_core::registration::{AttendanceMode, RegistrationRequest};
+use cimi_core::{Community, Error};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2019, 10, 20, 8, 0, 0).unwrap()
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Member {
+        n: u8,
+        name: String,
+        skills: Vec<String>,
+        consent: Option<(u8, bool)>,
+    },
+    Event {
+        kind: u8,
+        title: String,
+        capacity: u32,
+        quota: Option<u32>,
+        remote: bool,
+        speakers: Vec<(String, bool)>,
+    },
+    Register {
+        event: u8,
+        person: u8,
+        mode: u8,
+        name: String,
+    },
+    Cancel {
+        pick: u16,
+    },
+    CheckIn {
+        pick: u16,
+    },
+    Bureau {
+        n: u8,
+        role: Option<String>,
+    },
+    Lifecycle {
+        event: u8,
+        step: u8,
+    },
+}
+
+fn text() -> impl Strategy<Value = String> {
+    // Any printable text, accents, emoji and quotes included.
+    "[ -~àéèçôÉ€😀\"'\\\\]{1,20}".prop_filter("not blank", |s| !s.trim().is_empty())
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (
+            any::<u8>(),
+            text(),
+            proptest::collection::vec(text(), 0..3),
+            proptest::option::of((0u8..3, any::<bool>()))
+        )
+            .prop_map(|(n, name, skills, consent)| Op::Member {
+                n,
+                name,
+                skills,
+                consent
+            }),
+        (
+            0u8..4,
+            text(),
+            0u32..5,
+            proptest::option::of(0u32..3),
+            any::<bool>(),
+            proptest::collection::vec((text(), any::<bool>()), 0..3)
+        )
+            .prop_map(
+                |(kind, title, capacity, quota, remote, speakers)| Op::Event {
+                    kind,
+                    title,
+                    capacity,
+                    quota,
+                    remote,
+                    speakers
+                }
+            ),
+        (any::<u8>(), any::<u8>(), 0u8..3, text()).prop_map(|(event, person, mode, name)| {
+            Op::Register {
+                event,
+                person,
+                mode,
+                name,
+            }
+        }),
+        any::<u16>().prop_map(|pick| Op::Cancel { pick }),
+        any::<u16>().prop_map(|pick| Op::CheckIn { pick }),
+        (any::<u8>(), proptest::option::of(text())).prop_map(|(n, role)| Op::Bureau { n, role }),
+        (any::<u8>(), 0u8..5).prop_map(|(event, step)| Op::Lifecycle { event, step }),
+    ]
+}
+
+fn build(ops: &[Op]) -> Community {
+    let mut c = Community::cimi();
+    c.set_recording(true);
+    let mut events = Vec::new();
+    let mut regs = Vec::new();
+    let mut members = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let at =
+            t0() + Duration::minutes(i as i64 * 7) + Duration::nanoseconds(i as i64 * 1_234_567);
+        let _: Result<(), Error> = (|| {
+            match op {
+                Op::Member {
+                    n,
+                    name,
+                    skills,
+                    consent,
+                } => {
+                    let email = format!("m{n}@dnum.interieur.gouv.fr");
+                    let id = match c.member_by_email(&email) {
+                        Some(m) => m.id,
+                        None => {
+                            let profile = MemberProfile {
+                                family_name: name.clone(),
+                                affiliation: Affiliation::new(["Intérieur", "DNUM"]),
+                                skills: skills.iter().cloned().collect(),
+                                ..Default::default()
+                            };
+                            c.add_member(&email, profile, at)?
+                        }
+                    };
+                    members.push(id);
+                    if let Some((k, granted)) = consent {
+                        c.set_consent(id, ConsentKind::ALL[*k as usize], *granted, at)?;
+                    }
+                }
+                Op::Event {
+                    kind,
+                    title,
+                    capacity,
+                    quota,
+                    remote,
+                    speakers,
+                } => {
+                    let start = at + Duration::days(40);
+                    let mut spec = EventSpec::new(
+                        EventKind::ALL[*kind as usize],
+                        title.clone(),
+                        Schedule::new(start, start + Duration::hours(2))?,
+                        *capacity,
+                    )
+                    .with_venue(Venue::new(
+                        "DGGN",
+                        "4 rue Claude Bernard, 92130 Issy-les-Moulineaux",
+                    ));
+                    if let Some(q) = quota {
+                        spec = spec.with_quota("interieur", *q);
+                    }
+                    if *remote {
+                        spec = spec.with_remote(RemoteBroadcast {
+                            url: "https://visio.example/x".into(),
+                            capacity: None,
+                        });
+                    }
+                    let mut item = ProgramItem::new(ItemKind::Talk, title.clone());
+                    for (name, consent) in speakers {
+                        let s = Speaker::new(name.clone(), "commandant", "PP");
+                        item = item.with_speaker(if *consent { s.consenting() } else { s });
+                    }
+                    spec = spec.with_item(item);
+                    events.push(c.schedule_event(spec, at)?);
+                }
+                Op::Register {
+                    event,
+                    person,
+                    mode,
+                    name,
+                } => {
+                    if events.is_empty() {
+                        return Ok(());
+                    }
+                    let ev = events[*event as usize % events.len()];
+                    let domain = if person % 3 == 0 {
+                        "agri.gouv.fr"
+                    } else {
+                        "interieur.gouv.fr"
+                    };
+                    let req = RegistrationRequest::new(format!("p{person}@{domain}"))
+                        .names(name.clone(), "Prénom")
+                        .affiliation("ST(SI)²", "major", "développeur")
+                        .acknowledging(["deontology", "pssi"])
+                        .attending(
+                            [
+                                AttendanceMode::OnSite,
+                                AttendanceMode::Remote,
+                                AttendanceMode::OnSiteOrRemote,
+                            ][*mode as usize],
+                        );
+                    regs.push(c.register(ev, &req, at)?.registration.id);
+                }
+                Op::Cancel { pick } => {
+                    if !regs.is_empty() {
+                        c.cancel_registration(regs[*pick as usize % regs.len()], at)?;
+                    }
+                }
+                Op::CheckIn { pick } => {
+                    if !regs.is_empty() {
+                        c.check_in(regs[*pick as usize % regs.len()], at)?;
+                    }
+                }
+                Op::Bureau { n, role } => {
+                    if !members.is_empty() {
+                        c.set_bureau_role(
+                            members[*n as usize % members.len()],
+                            role.as_deref(),
+                            at,
+                        )?;
+                    }
+                }
+                Op::Lifecycle { event, step } => {
+                    if events.is_empty() {
+                        return Ok(());
+                    }
+                    let ev = events[*event as usize % events.len()];
+                    let later = at + Duration::days(60);
+                    match step {
+                        0 => c.close_registration(ev, at)?,
+                        1 => c.open_registration(ev, at)?,
+                        2 => c.mark_held(ev, later)?,
+                        3 => {
+                            c.publish_report(ev, "Compte-rendu\nsur deux lignes", vec![], later)?
+                        }
+                        _ => c.cancel_event(ev, at)?,
+                    }
+                }
+            }
+            Ok(())
+        })();
+    }
+    c
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn json_round_trip_is_exact(ops in proptest::collection::vec(op(), 0..60)) {
+        let c = build(&ops);
+        c.check_invariants().map_err(TestCaseError::fail)?;
+        let text = c.to_json();
+        let back = Community::from_json(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_json(), text);
+        back.check_invariants().map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn replaying_recorded_changes_gives_the_same_state(ops in proptest::collection::vec(op(), 0..60)) {
+        let mut c = build(&ops);
+        let changes = c.drain_changes();
+        let mut replica = Community::cimi();
+        for ch in changes {
+            replica.apply(ch).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        prop_assert_eq!(&replica, &c);
+    }
+}
+
+#[test]
+fn changes_encode_as_json_lines() {
+    let mut c = build(&[
+        Op::Event {
+            kind: 0,
+            title: "x".into(),
+            capacity: 1,
+            quota: None,
+            remote: false,
+            speakers: vec![],
+        },
+        Op::Register {
+            event: 0,
+            person: 1,
+            mode: 0,
+            name: "A".into(),
+        },
+        Op::Register {
+            event: 0,
+            person: 2,
+            mode: 0,
+            name: "B".into(),
+        },
+        Op::Cancel { pick: 0 },
+    ]);
+    let changes = c.drain_changes();
+    let kinds: Vec<_> = changes.iter().map(|c| c.action.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "event_scheduled",
+            "member_added",
+            "registered",
+            "member_added",
+            "registered",
+            "cancelled",
+            "promoted"
+        ]
+    );
+    for ch in &changes {
+        let line = serde_json::to_string(ch).unwrap();
+        assert!(!line.contains('\n'));
+        let back: cimi_core::change::Change = serde_json::from_str(&line).unwrap();
+        assert_eq!(&back, ch);
+    }
+}
+
+#[test]
+fn unknown_version_and_format_are_refused() {
+    let text = Community::cimi().to_json();
+    let future = text.replacen("\"version\":1", "\"version\":2", 1);
+    assert_eq!(
+        Community::from_json(&future).unwrap_err().kind(),
+        "unsupported_version"
+    );
+    let other = text.replacen("cimi.community", "cimi.other", 1);
+    assert_eq!(
+        Community::from_json(&other).unwrap_err().kind(),
+        "wrong_format"
+    );
+    assert_eq!(
+        Community::from_json("not json").unwrap_err().kind(),
+        "invalid_json"
+    );
+}
+
+#[test]
+fn impossible_documents_are_refused() {
+    let c = build(&[
+        Op::Event {
+            kind: 0,
+            title: "x".into(),
+            capacity: 1,
+            quota: None,
+            remote: false,
+            speakers: vec![],
+        },
+        Op::Register {
+            event: 0,
+            person: 1,
+            mode: 0,
+            name: "A".into(),
+        },
+    ]);
+    let text = c.to_json();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["events"][0]["capacity"] = 0.into();
+    let err = Community::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(err.kind(), "inconsistent_document");
+    assert!(err.to_string().contains("capacity"), "{err}");
+
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["registrations"][0]["event"] = 99.into();
+    let err = Community::from_json(&doc.to_string()).unwrap_err();
+    assert!(err.to_string().contains("registrations[0]"), "{err}");
+}

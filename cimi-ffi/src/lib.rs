@@ -1,0 +1,1 @@
+//! FFI bindings: see issue 4.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of the project, on a fresh machine: Rust formatting, lints,
+# unit/property/doc/golden tests of the workspace, then the Python module's and
+# the FFI's suites (each installs what it needs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (unit, property, doc, golden)"
+cargo test --workspace --locked
+
+step "main job"
+cargo run -q -p cimi-core --locked --example miditech_2017 -- --lang en >/dev/null
