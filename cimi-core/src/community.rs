@@ -243,7 +243,7 @@ struct NextIds {
 /// All operations take the current instant as a parameter, so behaviour is
 /// deterministic and testable. The type has no interior mutability; share it
 /// between threads behind a lock.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Community {
     statutes: Statutes,
     members: BTreeMap<MemberId, Member>,
@@ -254,6 +254,18 @@ pub struct Community {
     next: NextIds,
     recording: bool,
     changes: Vec<Change>,
+}
+
+/// Debug output shows sizes only: the community holds personal data.
+impl std::fmt::Debug for Community {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Community")
+            .field("statutes", &self.statutes.name)
+            .field("members", &self.members.len())
+            .field("events", &self.events.len())
+            .field("registrations", &self.registrations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PartialEq for Community {
