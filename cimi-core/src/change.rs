@@ -26,6 +26,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
+use crate::help::HelpRequest;
 use crate::member::Member;
 use crate::registration::Registration;
 use crate::statutes::Statutes;
@@ -59,6 +60,18 @@ pub enum Action {
     Promoted,
     /// A registrant checked in.
     CheckedIn,
+    /// Someone asked for help.
+    HelpAsked,
+    /// A help request was referred to members.
+    HelpReferred,
+    /// A help request was resolved.
+    HelpResolved,
+    /// A help request was closed.
+    HelpClosed,
+    /// A member's personal data was erased.
+    MemberErased,
+    /// The texts of a help request were erased with its asker's data.
+    HelpErased,
 }
 
 impl Action {
@@ -75,6 +88,12 @@ impl Action {
             Action::Cancelled => "cancelled",
             Action::Promoted => "promoted",
             Action::CheckedIn => "checked_in",
+            Action::HelpAsked => "help_asked",
+            Action::HelpReferred => "help_referred",
+            Action::HelpResolved => "help_resolved",
+            Action::HelpClosed => "help_closed",
+            Action::MemberErased => "member_erased",
+            Action::HelpErased => "help_erased",
         }
     }
 }
@@ -99,6 +118,8 @@ pub enum Record {
     Event(Box<Event>),
     /// A registration.
     Registration(Box<Registration>),
+    /// A help request.
+    HelpRequest(Box<HelpRequest>),
 }
 
 /// One recorded state change.

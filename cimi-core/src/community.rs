@@ -36,6 +36,7 @@ use crate::error::{Entity, Error, FormatError, StateError};
 use crate::event::{
     Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
 };
+use crate::help::{HelpRequest, HelpRequestId, SkillIndex};
 use crate::ids::{EventId, MemberId, RegistrationId};
 use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, MemberStatus};
 use crate::registration::{
@@ -232,10 +233,16 @@ impl Book {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-struct NextIds {
-    member: u64,
-    event: u64,
-    registration: u64,
+pub(crate) struct NextIds {
+    pub(crate) member: u64,
+    pub(crate) event: u64,
+    pub(crate) registration: u64,
+    #[serde(default = "one")]
+    pub(crate) help: u64,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// A community: statutes, members, events and registrations.
@@ -245,13 +252,15 @@ struct NextIds {
 /// between threads behind a lock.
 #[derive(Clone)]
 pub struct Community {
-    statutes: Statutes,
-    members: BTreeMap<MemberId, Member>,
-    member_index: HashMap<String, MemberId>,
-    events: BTreeMap<EventId, Event>,
-    registrations: BTreeMap<RegistrationId, Registration>,
+    pub(crate) statutes: Statutes,
+    pub(crate) members: BTreeMap<MemberId, Member>,
+    pub(crate) member_index: HashMap<String, MemberId>,
+    pub(crate) events: BTreeMap<EventId, Event>,
+    pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
+    pub(crate) help: BTreeMap<HelpRequestId, HelpRequest>,
     books: HashMap<EventId, Book>,
-    next: NextIds,
+    pub(crate) skills: SkillIndex,
+    pub(crate) next: NextIds,
     recording: bool,
     changes: Vec<Change>,
 }
@@ -264,6 +273,7 @@ impl std::fmt::Debug for Community {
             .field("members", &self.members.len())
             .field("events", &self.events.len())
             .field("registrations", &self.registrations.len())
+            .field("help_requests", &self.help.len())
             .finish_non_exhaustive()
     }
 }
@@ -274,6 +284,7 @@ impl PartialEq for Community {
             && self.members == other.members
             && self.events == other.events
             && self.registrations == other.registrations
+            && self.help == other.help
             && self.next == other.next
     }
 }
@@ -302,11 +313,14 @@ impl Community {
             member_index: HashMap::new(),
             events: BTreeMap::new(),
             registrations: BTreeMap::new(),
+            help: BTreeMap::new(),
             books: HashMap::new(),
+            skills: SkillIndex::default(),
             next: NextIds {
                 member: 1,
                 event: 1,
                 registration: 1,
+                help: 1,
             },
             recording: false,
             changes: Vec::new(),
@@ -388,6 +402,21 @@ impl Community {
                     }
                 }
             }
+            Record::HelpRequest(h) => {
+                for m in
+                    std::iter::once(&h.asker).chain(h.steps.iter().flat_map(|s| &s.referred_to))
+                {
+                    if !self.members.contains_key(m) {
+                        return Err(bad(format!(
+                            "help request {} names unknown member {m}",
+                            h.id
+                        )));
+                    }
+                }
+                if h.steps.is_empty() {
+                    return Err(bad(format!("help request {} has no step", h.id)));
+                }
+            }
             Record::Registration(r) => {
                 let event = self.events.get(&r.event).ok_or_else(|| {
                     bad(format!(
@@ -428,7 +457,7 @@ impl Community {
 
     /// Applies a record, keeping the change when recording. Never fails: every
     /// caller has checked the record first.
-    fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
+    pub(crate) fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
         if self.recording {
             self.changes.push(Change {
                 action,
@@ -450,6 +479,7 @@ impl Community {
                 if m.erased_at.is_none() {
                     self.member_index.insert(m.email.key(), m.id);
                 }
+                self.skills.put(&m);
                 self.members.insert(m.id, m);
             }
             Record::Event(e) => {
@@ -457,6 +487,10 @@ impl Community {
                 self.next.event = self.next.event.max(e.id.get() + 1);
                 self.books.entry(e.id).or_default();
                 self.events.insert(e.id, e);
+            }
+            Record::HelpRequest(h) => {
+                self.next.help = self.next.help.max(h.id.get() + 1);
+                self.help.insert(h.id, *h);
             }
             Record::Registration(r) => {
                 let r = *r;
@@ -504,7 +538,13 @@ impl Community {
             .ok_or_else(|| Error::not_found(Entity::Member, id.get()))
     }
 
-    fn live_member(&self, id: MemberId) -> Result<Member, Error> {
+    pub(crate) fn member_by_key(&self, key: &str) -> Option<&Member> {
+        self.member_index
+            .get(key)
+            .and_then(|id| self.members.get(id))
+    }
+
+    pub(crate) fn live_member(&self, id: MemberId) -> Result<Member, Error> {
         let m = self.member_checked(id)?;
         if m.erased_at.is_some() {
             return Err(StateError::MemberErased.into());
@@ -512,7 +552,23 @@ impl Community {
         Ok(m.clone())
     }
 
-    fn check_text(&self, field: &str, value: &str) -> Result<(), Error> {
+    /// Checks a long text (up to [`MAX_SUMMARY_CHARS`], line breaks and tabs allowed).
+    pub(crate) fn check_long_text(&self, field: &str, value: &str) -> Result<(), Error> {
+        if value.chars().count() > MAX_SUMMARY_CHARS
+            || has_forbidden_chars(&value.replace(['\n', '\r', '\t'], " "))
+        {
+            return Err(Error::input(
+                field,
+                format!(
+                    "longer than {MAX_SUMMARY_CHARS} characters or contains control characters"
+                ),
+                format!("plus de {MAX_SUMMARY_CHARS} caractères ou caractères de contrôle"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_text(&self, field: &str, value: &str) -> Result<(), Error> {
         let max = self.statutes.policy.max_field_chars as usize;
         if value.chars().count() > max {
             return Err(Error::input(
@@ -654,6 +710,61 @@ impl Community {
             since: at,
         });
         self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        Ok(())
+    }
+
+    /// Erases a member's personal data (GDPR right to erasure): names,
+    /// affiliation, skills, consents and bureau role are removed, the address is
+    /// replaced by a tombstone, the texts of their help requests are removed,
+    /// and their registrations for upcoming events are cancelled (seats go to
+    /// the waiting list). Registrations and attendance of past events stay, so
+    /// the aggregates stay right. Erasing twice changes nothing.
+    ///
+    /// ```
+    /// let mut c = cimi_core::Community::cimi();
+    /// let t = chrono::Utc::now();
+    /// let id = c.add_member("ada@interieur.gouv.fr", Default::default(), t)?;
+    /// c.erase_member(id, t)?;
+    /// assert!(c.member_by_email("ada@interieur.gouv.fr").is_none());
+    /// assert_eq!(c.member(id).unwrap().email.as_str(), format!("erased-{}@erased.invalid", id.get()));
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn erase_member(&mut self, id: MemberId, at: DateTime<Utc>) -> Result<(), Error> {
+        let m = self.member_checked(id)?;
+        if m.erased_at.is_some() {
+            return Ok(());
+        }
+        let upcoming: Vec<RegistrationId> = self
+            .registrations
+            .values()
+            .filter(|r| r.member == id && r.is_live())
+            .filter(|r| {
+                self.events
+                    .get(&r.event)
+                    .is_some_and(|e| e.state.is_upcoming())
+            })
+            .map(|r| r.id)
+            .collect();
+        for r in upcoming {
+            self.cancel_registration(r, at)?;
+        }
+        let tombstone = EmailAddress::parse(&format!("erased-{}@erased.invalid", id.get()))
+            .expect("tombstone addresses are valid");
+        let mut erased = Member::new(id, tombstone, self.members[&id].joined_at);
+        erased.last_participation_at = self.members[&id].last_participation_at;
+        erased.erased_at = Some(at);
+        self.commit(Action::MemberErased, at, Record::Member(Box::new(erased)));
+        let asked: Vec<HelpRequest> = self
+            .help
+            .values()
+            .filter(|h| h.asker == id)
+            .cloned()
+            .collect();
+        for mut h in asked {
+            h.topic.clear();
+            h.text.clear();
+            self.commit(Action::HelpErased, at, Record::HelpRequest(Box::new(h)));
+        }
         Ok(())
     }
 
@@ -969,17 +1080,7 @@ impl Community {
         resources: Vec<Resource>,
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
-        if summary.chars().count() > MAX_SUMMARY_CHARS
-            || has_forbidden_chars(&summary.replace(['\n', '\r', '\t'], " "))
-        {
-            return Err(Error::input(
-                "summary",
-                format!(
-                    "longer than {MAX_SUMMARY_CHARS} characters or contains control characters"
-                ),
-                format!("plus de {MAX_SUMMARY_CHARS} caractères ou caractères de contrôle"),
-            ));
-        }
+        self.check_long_text("summary", summary)?;
         for r in &resources {
             self.check_text("resource.title", &r.title)?;
             self.check_text("resource.url", &r.url)?;
@@ -1365,6 +1466,7 @@ impl Community {
             members: self.members.values().collect(),
             events: self.events.values().collect(),
             registrations: self.registrations.values().collect(),
+            help_requests: self.help.values().collect(),
         })
         .expect("a community always serializes")
     }
@@ -1504,6 +1606,22 @@ impl Community {
                 Record::Registration(Box::new(r)),
             );
         }
+        for (i, h) in doc.help_requests.into_iter().enumerate() {
+            let loc = format!("help_requests[{i}]");
+            if h.id.get() >= doc.next_ids.help {
+                return Err(bad(
+                    loc,
+                    format!("identifier {} is not below next_ids.help", h.id),
+                ));
+            }
+            if c.help.contains_key(&h.id) {
+                return Err(bad(loc, format!("identifier {} appears twice", h.id)));
+            }
+            c.check_change(&Record::HelpRequest(Box::new(h.clone())))
+                .map_err(|e| bad(loc, e.to_string()))?;
+            let at = h.asked_at();
+            c.commit(Action::HelpAsked, at, Record::HelpRequest(Box::new(h)));
+        }
         for (id, e) in &c.events {
             let book = c.books.get(id).cloned().unwrap_or_default();
             check_book(e, &book, true).map_err(|p| bad(format!("event {id}"), p))?;
@@ -1614,6 +1732,7 @@ struct DocumentRef<'a> {
     members: Vec<&'a Member>,
     events: Vec<&'a Event>,
     registrations: Vec<&'a Registration>,
+    help_requests: Vec<&'a HelpRequest>,
 }
 
 #[derive(Deserialize)]
@@ -1633,4 +1752,6 @@ struct Document {
     members: Vec<Member>,
     events: Vec<Event>,
     registrations: Vec<Registration>,
+    #[serde(default)]
+    help_requests: Vec<HelpRequest>,
 }

@@ -17,6 +17,7 @@ use std::fmt;
 
 use crate::address::AddressError;
 use crate::event::{EventState, TimeError};
+use crate::help::HelpState;
 use crate::i18n::Lang;
 use crate::registration::Refusal;
 use crate::statutes::StatutesError;
@@ -35,6 +36,8 @@ pub enum Entity {
     Event,
     /// A registration.
     Registration,
+    /// A help request.
+    HelpRequest,
 }
 
 impl Entity {
@@ -43,6 +46,7 @@ impl Entity {
             Entity::Member => "membre",
             Entity::Event => "événement",
             Entity::Registration => "inscription",
+            Entity::HelpRequest => "demande d'aide",
         }
     }
 }
@@ -53,6 +57,7 @@ impl fmt::Display for Entity {
             Entity::Member => "member",
             Entity::Event => "event",
             Entity::Registration => "registration",
+            Entity::HelpRequest => "help request",
         })
     }
 }
@@ -119,6 +124,14 @@ pub enum StateError {
     /// The member's personal data was erased.
     #[error("the member's personal data was erased")]
     MemberErased,
+    /// The help request's lifecycle does not allow this step.
+    #[error("a help request cannot go from {} to {}", from.kind(), to.kind())]
+    HelpTransition {
+        /// Current state.
+        from: HelpState,
+        /// Requested state.
+        to: HelpState,
+    },
 }
 
 impl StateError {
@@ -136,6 +149,7 @@ impl StateError {
             StateError::RemoteInUse { .. } => "remote_in_use",
             StateError::DuplicateMember => "duplicate_member",
             StateError::MemberErased => "member_erased",
+            StateError::HelpTransition { .. } => "help_transition",
         }
     }
 
@@ -181,6 +195,11 @@ impl StateError {
             StateError::MemberErased => {
                 "les données personnelles de ce membre ont été effacées".into()
             }
+            StateError::HelpTransition { from, to } => format!(
+                "une demande d'aide ne peut pas passer de l'état {} à l'état {}",
+                from.kind(),
+                to.kind()
+            ),
         }
     }
 }
@@ -333,6 +352,7 @@ impl Error {
                 Entity::Member => "member_not_found",
                 Entity::Event => "event_not_found",
                 Entity::Registration => "registration_not_found",
+                Entity::HelpRequest => "help_request_not_found",
             },
             Error::InvalidState(s) => s.kind(),
             Error::InvalidInput { .. } => "invalid_input",

@@ -49,10 +49,13 @@ pub mod change;
 pub mod community;
 pub mod error;
 pub mod event;
+pub mod help;
 mod i18n;
 pub mod ids;
 pub mod member;
 pub mod registration;
+pub mod skills;
+pub mod stats;
 pub mod statutes;
 
 pub use community::Community;

@@ -50,6 +50,15 @@ enum Op {
         event: u8,
         step: u8,
     },
+    Help {
+        person: u8,
+        topic: String,
+        step: u8,
+        pick: u16,
+    },
+    Erase {
+        n: u8,
+    },
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -101,6 +110,15 @@ fn op() -> impl Strategy<Value = Op> {
         any::<u16>().prop_map(|pick| Op::CheckIn { pick }),
         (any::<u8>(), proptest::option::of(text())).prop_map(|(n, role)| Op::Bureau { n, role }),
         (any::<u8>(), 0u8..5).prop_map(|(event, step)| Op::Lifecycle { event, step }),
+        (any::<u8>(), text(), 0u8..4, any::<u16>()).prop_map(|(person, topic, step, pick)| {
+            Op::Help {
+                person,
+                topic,
+                step,
+                pick,
+            }
+        }),
+        any::<u8>().prop_map(|n| Op::Erase { n }),
     ]
 }
 
@@ -220,6 +238,35 @@ fn build(ops: &[Op]) -> Community {
                             role.as_deref(),
                             at,
                         )?;
+                    }
+                }
+                Op::Help {
+                    person,
+                    topic,
+                    step,
+                    pick,
+                } => {
+                    let asker = format!("h{person}@interieur.gouv.fr");
+                    let id = c.ask_help(
+                        &asker,
+                        topic,
+                        "Texte\nlibre",
+                        &[topic.as_str(), "Docker"],
+                        cimi_core::help::Visibility::Public,
+                        at,
+                    )?;
+                    match step {
+                        0 if !members.is_empty() => {
+                            c.refer_help(id, &[members[*pick as usize % members.len()]], at)?
+                        }
+                        1 => c.resolve_help(id, at)?,
+                        2 => c.close_help(id, at)?,
+                        _ => {}
+                    }
+                }
+                Op::Erase { n } => {
+                    if !members.is_empty() {
+                        c.erase_member(members[*n as usize % members.len()], at)?;
                     }
                 }
                 Op::Lifecycle { event, step } => {

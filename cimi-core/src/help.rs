@@ -1,0 +1,516 @@
+//! Mutual help (entraide): help requests and the people to put the asker in
+//! touch with.
+//!
+//! Anyone may ask (asking makes one a member *de fait*); the bureau answers or
+//! refers the asker to members who have the skills (mise en relation). A
+//! request goes open → referred → resolved or closed, each step dated.
+//!
+//! Suggestions rank members by the skills they share with the request, each
+//! shared skill weighing its inverse document frequency `ln(1 + N / n)` (N:
+//! members with at least one skill, n: members with that skill), so rarer skills
+//! weigh more. Active members come before dormant ones, then higher scores, then
+//! lower member identifiers; the asker and erased people are never suggested. An
+//! inverted index from skill to members keeps this independent of the directory
+//! size.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use cimi_core::{Community, community::MemberProfile, help::Visibility};
+//! let t = Utc.with_ymd_and_hms(2024, 5, 2, 9, 0, 0).unwrap();
+//! let mut c = Community::cimi();
+//! let skills = |s: &[&str]| MemberProfile { skills: s.iter().map(|x| x.to_string()).collect(), ..Default::default() };
+//! let jean = c.add_member("jean@interieur.gouv.fr", skills(&["Docker", "OpenStreetMap"]), t)?;
+//! c.add_member("rachid@interieur.gouv.fr", skills(&["Docker"]), t)?;
+//! let ask = c.ask_help("pascaline@interieur.gouv.fr", "Tuiles OSM", "Comment servir des tuiles ?",
+//!                      &["openstreetmap", "docker"], Visibility::Public, t)?;
+//! let best = c.suggest_helpers(ask, 1, t)?;
+//! assert_eq!(best[0].member, jean);
+//! assert_eq!(best[0].shared_skills, ["docker", "openstreetmap"]);
+//! # Ok::<(), cimi_core::Error>(())
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::address::EmailAddress;
+use crate::change::{Action, Record};
+use crate::community::Community;
+use crate::error::{Entity, Error, StateError};
+use crate::ids::MemberId;
+use crate::member::{Member, MemberStatus};
+use crate::skills::normalize_skill;
+
+/// Identifies a help request.
+///
+/// ```
+/// assert_eq!(cimi_core::help::HelpRequestId::new(4).to_string(), "H4");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HelpRequestId(u64);
+
+impl HelpRequestId {
+    /// Wraps a raw identifier.
+    pub const fn new(raw: u64) -> Self {
+        HelpRequestId(raw)
+    }
+    /// The raw identifier.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for HelpRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "H{}", self.0)
+    }
+}
+
+/// Who may see a help request.
+///
+/// ```
+/// assert_eq!(cimi_core::help::Visibility::Private.kind(), "private");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Visibility {
+    /// On the forum, for everyone.
+    Public,
+    /// Between the asker, the bureau and the people referred to.
+    Private,
+}
+
+impl Visibility {
+    /// A stable snake_case name.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+        }
+    }
+
+    /// Parses a snake_case name.
+    pub fn from_kind(s: &str) -> Option<Visibility> {
+        match s {
+            "public" => Some(Visibility::Public),
+            "private" => Some(Visibility::Private),
+            _ => None,
+        }
+    }
+}
+
+/// Where a help request stands.
+///
+/// ```
+/// use cimi_core::help::HelpState;
+/// assert!(HelpState::Referred.can_become(HelpState::Resolved));
+/// assert!(!HelpState::Closed.can_become(HelpState::Open));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum HelpState {
+    /// Waiting for an answer.
+    Open,
+    /// The asker was put in touch with one or more members.
+    Referred,
+    /// Answered.
+    Resolved,
+    /// Closed without an answer.
+    Closed,
+}
+
+impl HelpState {
+    /// A stable snake_case name.
+    pub fn kind(self) -> &'static str {
+        match self {
+            HelpState::Open => "open",
+            HelpState::Referred => "referred",
+            HelpState::Resolved => "resolved",
+            HelpState::Closed => "closed",
+        }
+    }
+
+    /// Whether the lifecycle allows going from `self` to `next`.
+    pub fn can_become(self, next: HelpState) -> bool {
+        use HelpState::*;
+        matches!(
+            (self, next),
+            (Open, Referred)
+                | (Referred, Referred)
+                | (Open | Referred, Resolved)
+                | (Open | Referred, Closed)
+        )
+    }
+}
+
+/// One dated step of a help request's life.
+///
+/// ```
+/// # use cimi_core::help::HelpStep;
+/// # fn f(s: &HelpStep) { let _ = (s.state, s.at, &s.referred_to); }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpStep {
+    /// The state entered.
+    pub state: HelpState,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Members the asker was referred to at this step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referred_to: Vec<MemberId>,
+}
+
+/// A request for help.
+///
+/// ```
+/// # use cimi_core::help::HelpRequest;
+/// # fn f(h: &HelpRequest) -> bool { h.state().kind() == "open" }
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpRequest {
+    /// Identifier.
+    pub id: HelpRequestId,
+    /// Who asks.
+    pub asker: MemberId,
+    /// Topic.
+    pub topic: String,
+    /// The question.
+    pub text: String,
+    /// Skills needed, normalised.
+    pub skills: BTreeSet<String>,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// Every step, oldest first; the first is `Open`.
+    pub steps: Vec<HelpStep>,
+}
+
+impl fmt::Debug for HelpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HelpRequest")
+            .field("id", &self.id)
+            .field("asker", &self.asker)
+            .field("skills", &self.skills)
+            .field("visibility", &self.visibility)
+            .field("state", &self.state())
+            .finish_non_exhaustive()
+    }
+}
+
+impl HelpRequest {
+    /// The current state.
+    pub fn state(&self) -> HelpState {
+        self.steps.last().map_or(HelpState::Open, |s| s.state)
+    }
+
+    /// When it was asked.
+    pub fn asked_at(&self) -> DateTime<Utc> {
+        self.steps.first().map(|s| s.at).unwrap_or_default()
+    }
+
+    /// Everyone the asker was referred to, in order, without repeats.
+    pub fn referred_to(&self) -> Vec<MemberId> {
+        let mut seen = BTreeSet::new();
+        self.steps
+            .iter()
+            .flat_map(|s| s.referred_to.iter().copied())
+            .filter(|m| seen.insert(*m))
+            .collect()
+    }
+}
+
+/// A member to put the asker in touch with.
+///
+/// ```
+/// # use cimi_core::help::Suggestion;
+/// # fn f(s: &Suggestion) -> usize { s.shared_skills.len() }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The member.
+    pub member: MemberId,
+    /// Sum of the weights of the shared skills.
+    pub score: f64,
+    /// The shared skills (normalised), in order.
+    pub shared_skills: Vec<String>,
+    /// Active or dormant.
+    pub status: MemberStatus,
+}
+
+/// The inverted index from normalised skill to the (non-erased) members who have it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SkillIndex {
+    postings: HashMap<String, BTreeSet<MemberId>>,
+    skilled: HashMap<MemberId, BTreeSet<String>>,
+}
+
+impl SkillIndex {
+    pub(crate) fn remove(&mut self, id: MemberId) {
+        if let Some(skills) = self.skilled.remove(&id) {
+            for s in skills {
+                if let Some(p) = self.postings.get_mut(&s) {
+                    p.remove(&id);
+                    if p.is_empty() {
+                        self.postings.remove(&s);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn put(&mut self, m: &Member) {
+        self.remove(m.id);
+        if m.erased_at.is_some() {
+            return;
+        }
+        let skills: BTreeSet<String> = m.skills.iter().filter_map(|s| normalize_skill(s)).collect();
+        if skills.is_empty() {
+            return;
+        }
+        for s in &skills {
+            self.postings.entry(s.clone()).or_default().insert(m.id);
+        }
+        self.skilled.insert(m.id, skills);
+    }
+
+    /// Weight of a skill: `ln(1 + N / n)`.
+    pub(crate) fn weight(&self, skill: &str) -> f64 {
+        let n = self.postings.get(skill).map_or(0, BTreeSet::len);
+        if n == 0 {
+            return 0.0;
+        }
+        (1.0 + self.skilled.len() as f64 / n as f64).ln()
+    }
+}
+
+fn normalize_all(skills: &[&str]) -> Result<BTreeSet<String>, Error> {
+    if skills.len() > 100 {
+        return Err(Error::input(
+            "skills",
+            "more than 100 skills",
+            "plus de 100 compétences",
+        ));
+    }
+    Ok(skills.iter().filter_map(|s| normalize_skill(s)).collect())
+}
+
+impl Community {
+    /// A help request by identifier.
+    pub fn help_request(&self, id: HelpRequestId) -> Option<&HelpRequest> {
+        self.help.get(&id)
+    }
+
+    /// Every help request, by identifier.
+    pub fn help_requests(&self) -> impl Iterator<Item = &HelpRequest> + '_ {
+        self.help.values()
+    }
+
+    fn help_checked(&self, id: HelpRequestId) -> Result<&HelpRequest, Error> {
+        self.help
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::HelpRequest, id.get()))
+    }
+
+    /// Asks for help. The asker is found by address, or becomes a member *de
+    /// fait*; either way the participation is recorded.
+    pub fn ask_help(
+        &mut self,
+        asker_email: &str,
+        topic: &str,
+        text: &str,
+        skills: &[&str],
+        visibility: Visibility,
+        at: DateTime<Utc>,
+    ) -> Result<HelpRequestId, Error> {
+        let email = EmailAddress::parse(asker_email)?;
+        if topic.trim().is_empty() {
+            return Err(Error::input(
+                "topic",
+                "must not be blank",
+                "ne doit pas être vide",
+            ));
+        }
+        self.check_text("topic", topic)?;
+        self.check_long_text("text", text)?;
+        let skills = normalize_all(skills)?;
+        let mut member = match self.member_by_key(&email.key()) {
+            Some(m) => m.clone(),
+            None => Member::new(MemberId::new(self.next.member), email, at),
+        };
+        let action = if self.members.contains_key(&member.id) {
+            Action::MemberUpdated
+        } else {
+            Action::MemberAdded
+        };
+        member.record_participation(at);
+        let asker = member.id;
+        self.commit(action, at, Record::Member(Box::new(member)));
+        let id = HelpRequestId::new(self.next.help);
+        let request = HelpRequest {
+            id,
+            asker,
+            topic: topic.trim().to_string(),
+            text: text.to_string(),
+            skills,
+            visibility,
+            steps: vec![HelpStep {
+                state: HelpState::Open,
+                at,
+                referred_to: Vec::new(),
+            }],
+        };
+        self.commit(
+            Action::HelpAsked,
+            at,
+            Record::HelpRequest(Box::new(request)),
+        );
+        Ok(id)
+    }
+
+    fn help_step(
+        &mut self,
+        id: HelpRequestId,
+        state: HelpState,
+        referred_to: Vec<MemberId>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut request = self.help_checked(id)?.clone();
+        let from = request.state();
+        if !from.can_become(state) {
+            return Err(StateError::HelpTransition { from, to: state }.into());
+        }
+        request.steps.push(HelpStep {
+            state,
+            at,
+            referred_to,
+        });
+        let action = match state {
+            HelpState::Referred => Action::HelpReferred,
+            HelpState::Resolved => Action::HelpResolved,
+            _ => Action::HelpClosed,
+        };
+        self.commit(action, at, Record::HelpRequest(Box::new(request)));
+        Ok(())
+    }
+
+    /// Puts the asker in touch with members (mise en relation). Each of them
+    /// participates, so becomes or stays active.
+    pub fn refer_help(
+        &mut self,
+        id: HelpRequestId,
+        to: &[MemberId],
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let asker = self.help_checked(id)?.asker;
+        if to.is_empty() || to.len() > 100 {
+            return Err(Error::input(
+                "to",
+                "between 1 and 100 members",
+                "entre 1 et 100 membres",
+            ));
+        }
+        for m in to {
+            self.live_member(*m)?;
+            if *m == asker {
+                return Err(Error::input(
+                    "to",
+                    "the asker cannot be referred to themselves",
+                    "on ne peut pas adresser le demandeur à lui-même",
+                ));
+            }
+        }
+        self.help_step(id, HelpState::Referred, to.to_vec(), at)?;
+        for m in to {
+            let mut member = self.members[m].clone();
+            member.record_participation(at);
+            self.commit(Action::MemberUpdated, at, Record::Member(Box::new(member)));
+        }
+        Ok(())
+    }
+
+    /// Marks a request as resolved.
+    pub fn resolve_help(&mut self, id: HelpRequestId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.help_step(id, HelpState::Resolved, Vec::new(), at)
+    }
+
+    /// Closes a request without an answer.
+    pub fn close_help(&mut self, id: HelpRequestId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.help_step(id, HelpState::Closed, Vec::new(), at)
+    }
+
+    /// The best `k` members to put the asker in touch with (see the module
+    /// documentation for the ranking).
+    pub fn suggest_helpers(
+        &self,
+        id: HelpRequestId,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Suggestion>, Error> {
+        let request = self.help_checked(id)?;
+        let skills: Vec<&str> = request.skills.iter().map(String::as_str).collect();
+        Ok(self.suggest_for_skills(&skills, Some(request.asker), k, now))
+    }
+
+    /// The best `k` members for a set of skills (tags are normalised), leaving
+    /// out `exclude`. The same ranking as [`suggest_helpers`](Self::suggest_helpers).
+    ///
+    /// ```
+    /// let c = cimi_core::Community::cimi();
+    /// assert!(c.suggest_for_skills(&["PostgreSQL"], None, 5, chrono::Utc::now()).is_empty());
+    /// ```
+    pub fn suggest_for_skills(
+        &self,
+        skills: &[&str],
+        exclude: Option<MemberId>,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Vec<Suggestion> {
+        let wanted: BTreeSet<String> = skills
+            .iter()
+            .take(100)
+            .filter_map(|s| normalize_skill(s))
+            .collect();
+        let mut scored: HashMap<MemberId, (f64, Vec<String>)> = HashMap::new();
+        for skill in &wanted {
+            let Some(posting) = self.skills.postings.get(skill) else {
+                continue;
+            };
+            let w = self.skills.weight(skill);
+            for m in posting {
+                if Some(*m) == exclude {
+                    continue;
+                }
+                let e = scored.entry(*m).or_default();
+                e.0 += w;
+                e.1.push(skill.clone());
+            }
+        }
+        let window = self.statutes.activity_window();
+        let mut out: Vec<Suggestion> = scored
+            .into_iter()
+            .map(|(member, (score, shared_skills))| Suggestion {
+                member,
+                score,
+                shared_skills,
+                status: self.members[&member].status(window, now),
+            })
+            .collect();
+        let rank = |s: &Suggestion| u8::from(s.status != MemberStatus::Active);
+        let order = |a: &Suggestion, b: &Suggestion| {
+            rank(a)
+                .cmp(&rank(b))
+                .then(b.score.total_cmp(&a.score))
+                .then(a.member.cmp(&b.member))
+        };
+        if k < out.len() {
+            out.select_nth_unstable_by(k, order);
+            out.truncate(k);
+        }
+        out.sort_by(order);
+        out
+    }
+}
