@@ -287,6 +287,9 @@ impl SkillIndex {
     }
 }
 
+/// Requests with more wanted skills than this are ranked by accumulation.
+const MAX_SUBSET_SKILLS: usize = 10;
+
 fn normalize_all(skills: &[&str]) -> Result<BTreeSet<String>, Error> {
     if skills.len() > 100 {
         return Err(Error::input(
@@ -469,13 +472,117 @@ impl Community {
         k: usize,
         now: DateTime<Utc>,
     ) -> Vec<Suggestion> {
-        let wanted: BTreeSet<String> = skills
+        let wanted: Vec<String> = skills
             .iter()
             .take(100)
             .filter_map(|s| normalize_skill(s))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|s| self.skills.postings.contains_key(s))
             .collect();
+        if k == 0 || wanted.is_empty() {
+            return Vec::new();
+        }
+        if wanted.len() <= MAX_SUBSET_SKILLS {
+            self.suggest_by_subsets(&wanted, exclude, k, now)
+        } else {
+            self.suggest_by_accumulation(&wanted, exclude, k, now)
+        }
+    }
+
+    /// Walks the members sharing each subset of the wanted skills, best subsets
+    /// first and members in identifier order, and stops after `k`: the cost
+    /// depends on the postings read, not on the directory's size.
+    fn suggest_by_subsets(
+        &self,
+        wanted: &[String],
+        exclude: Option<MemberId>,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Vec<Suggestion> {
+        let n = wanted.len();
+        let postings: Vec<&BTreeSet<MemberId>> =
+            wanted.iter().map(|w| &self.skills.postings[w]).collect();
+        let weights: Vec<f64> = wanted.iter().map(|w| self.skills.weight(w)).collect();
+        let bits = |mask: u32| (0..n).filter(move |i| mask >> i & 1 == 1);
+        let mut masks: Vec<(u32, f64)> = (1..1u32 << n)
+            .map(|m| (m, bits(m).map(|i| weights[i]).sum::<f64>()))
+            .collect();
+        masks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let window = self.statutes.activity_window();
+        let mask_of = |id: &MemberId| {
+            let have = &self.skills.skilled[id];
+            (0..n)
+                .filter(|i| have.contains(&wanted[*i]))
+                .fold(0u32, |m, i| m | 1 << i)
+        };
+        let mut out = Vec::with_capacity(k.min(1024));
+        for active in [true, false] {
+            let mut g = 0;
+            while g < masks.len() {
+                // Subsets of equal score form one group, merged by identifier.
+                let score = masks[g].1;
+                let end = g + masks[g..]
+                    .iter()
+                    .take_while(|m| m.1.to_bits() == score.to_bits())
+                    .count();
+                let mut streams: Vec<_> = masks[g..end]
+                    .iter()
+                    .map(|&(mask, _)| {
+                        let driver = bits(mask).min_by_key(|i| postings[*i].len()).unwrap_or(0);
+                        postings[driver]
+                            .iter()
+                            .copied()
+                            .filter(move |id| {
+                                Some(*id) != exclude
+                                    && mask_of(id) == mask
+                                    && (self.members[id].status(window, now)
+                                        == MemberStatus::Active)
+                                        == active
+                            })
+                            .map(move |id| (id, mask))
+                            .peekable()
+                    })
+                    .collect();
+                loop {
+                    let next = streams
+                        .iter_mut()
+                        .enumerate()
+                        .filter_map(|(s, it)| it.peek().map(|(id, _)| (*id, s)))
+                        .min();
+                    let Some((_, s)) = next else { break };
+                    let (member, mask) = streams[s].next().expect("peeked");
+                    out.push(Suggestion {
+                        member,
+                        score,
+                        shared_skills: bits(mask).map(|i| wanted[i].clone()).collect(),
+                        status: if active {
+                            MemberStatus::Active
+                        } else {
+                            MemberStatus::Dormant
+                        },
+                    });
+                    if out.len() == k {
+                        return out;
+                    }
+                }
+                g = end;
+            }
+        }
+        out
+    }
+
+    /// Scores every member sharing a wanted skill, then ranks; for requests
+    /// with many skills, where subsets would be too many.
+    fn suggest_by_accumulation(
+        &self,
+        wanted: &[String],
+        exclude: Option<MemberId>,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Vec<Suggestion> {
         let mut scored: HashMap<MemberId, (f64, Vec<String>)> = HashMap::new();
-        for skill in &wanted {
+        for skill in wanted {
             let Some(posting) = self.skills.postings.get(skill) else {
                 continue;
             };

@@ -287,12 +287,13 @@ proptest! {
 
     #[test]
     fn suggestions_never_include_the_asker_or_an_erased_person_and_are_ordered(
-        members in proptest::collection::vec((proptest::collection::vec(0usize..8, 0..4), any::<bool>(), 0i64..900), 1..40),
-        wanted in proptest::collection::vec(0usize..8, 1..5),
+        members in proptest::collection::vec((proptest::collection::vec(0usize..14, 0..6), any::<bool>(), 0i64..900), 1..40),
+        wanted in proptest::collection::vec(0usize..14, 1..16),
         asker in any::<usize>(),
         k in 0usize..50,
     ) {
-        const SKILLS: [&str; 8] = ["PostgreSQL", "Docker", "QGIS", "Python", "Rust", "Cartographie", "Sécurité", "TALN"];
+        const SKILLS: [&str; 14] = ["PostgreSQL", "Docker", "QGIS", "Python", "Rust", "Cartographie", "Sécurité", "TALN",
+                                    "Go", "Java", "Linux", "SQL", "Kafka", "R"];
         let now = paris(2024, 6, 1, 9);
         let mut c = Community::cimi();
         let mut ids = Vec::new();
@@ -324,8 +325,31 @@ proptest! {
                 "ordered: {:?}", got
             );
         }
-        // The top k are a prefix of the full ranking (deterministic ties).
+        // The top k are a prefix of the full ranking (deterministic ties)...
         let all = c.suggest_helpers(ask, usize::MAX, now).unwrap();
         prop_assert_eq!(&all[..got.len()], &got[..]);
+        // ... which is what a naive scan of the directory gives.
+        use cimi_core::skills::normalize_skill;
+        use std::collections::BTreeSet;
+        let want: BTreeSet<String> = wanted.iter().filter_map(|s| normalize_skill(s)).collect();
+        let skilled: Vec<_> = c.members().filter(|m| m.erased_at.is_none())
+            .map(|m| (m.id, m.skills.iter().filter_map(|s| normalize_skill(s)).collect::<BTreeSet<_>>(), m.status(c.statutes().activity_window(), now)))
+            .filter(|(_, s, _)| !s.is_empty()).collect();
+        let df = |w: &String| skilled.iter().filter(|(_, s, _)| s.contains(w)).count();
+        let mut naive: Vec<(u8, f64, MemberId, Vec<String>)> = skilled.iter()
+            .filter(|(id, _, _)| *id != asker_id)
+            .map(|(id, s, st)| {
+                let shared: Vec<String> = want.iter().filter(|w| s.contains(*w)).cloned().collect();
+                let score: f64 = shared.iter().map(|w| (1.0 + skilled.len() as f64 / df(w) as f64).ln()).sum();
+                (u8::from(*st != MemberStatus::Active), score, *id, shared)
+            })
+            .filter(|x| !x.3.is_empty())
+            .collect();
+        naive.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        prop_assert_eq!(naive.len(), all.len());
+        for (n, a) in naive.iter().zip(&all) {
+            prop_assert_eq!((n.2, &n.3), (a.member, &a.shared_skills));
+            prop_assert!((n.1 - a.score).abs() < 1e-9);
+        }
     }
 }
