@@ -30,6 +30,7 @@ use crate::help::HelpRequest;
 use crate::member::Member;
 use crate::registration::Registration;
 use crate::statutes::Statutes;
+use crate::watch::WatchItem;
 
 /// What happened.
 ///
@@ -72,6 +73,10 @@ pub enum Action {
     MemberErased,
     /// The texts of a help request were erased with its asker's data.
     HelpErased,
+    /// A watch item was shared.
+    WatchShared,
+    /// A watch item was published on a channel.
+    WatchPublished,
 }
 
 impl Action {
@@ -94,6 +99,8 @@ impl Action {
             Action::HelpClosed => "help_closed",
             Action::MemberErased => "member_erased",
             Action::HelpErased => "help_erased",
+            Action::WatchShared => "watch_shared",
+            Action::WatchPublished => "watch_published",
         }
     }
 }
@@ -120,6 +127,8 @@ pub enum Record {
     Registration(Box<Registration>),
     /// A help request.
     HelpRequest(Box<HelpRequest>),
+    /// A watch item.
+    WatchItem(Box<WatchItem>),
 }
 
 /// One recorded state change.

@@ -43,6 +43,7 @@ use crate::registration::{
     AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
 };
 use crate::statutes::{Statutes, Violation};
+use crate::watch::{WatchItem, WatchItemId};
 
 /// Current format version of [`Community::to_json`] documents.
 pub const COMMUNITY_FORMAT_VERSION: u32 = 1;
@@ -239,6 +240,8 @@ pub(crate) struct NextIds {
     pub(crate) registration: u64,
     #[serde(default = "one")]
     pub(crate) help: u64,
+    #[serde(default = "one")]
+    pub(crate) watch: u64,
 }
 
 fn one() -> u64 {
@@ -258,6 +261,7 @@ pub struct Community {
     pub(crate) events: BTreeMap<EventId, Event>,
     pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
     pub(crate) help: BTreeMap<HelpRequestId, HelpRequest>,
+    pub(crate) watch: BTreeMap<WatchItemId, WatchItem>,
     books: HashMap<EventId, Book>,
     pub(crate) skills: SkillIndex,
     pub(crate) next: NextIds,
@@ -274,6 +278,7 @@ impl std::fmt::Debug for Community {
             .field("events", &self.events.len())
             .field("registrations", &self.registrations.len())
             .field("help_requests", &self.help.len())
+            .field("watch_items", &self.watch.len())
             .finish_non_exhaustive()
     }
 }
@@ -285,6 +290,7 @@ impl PartialEq for Community {
             && self.events == other.events
             && self.registrations == other.registrations
             && self.help == other.help
+            && self.watch == other.watch
             && self.next == other.next
     }
 }
@@ -314,6 +320,7 @@ impl Community {
             events: BTreeMap::new(),
             registrations: BTreeMap::new(),
             help: BTreeMap::new(),
+            watch: BTreeMap::new(),
             books: HashMap::new(),
             skills: SkillIndex::default(),
             next: NextIds {
@@ -321,6 +328,7 @@ impl Community {
                 event: 1,
                 registration: 1,
                 help: 1,
+                watch: 1,
             },
             recording: false,
             changes: Vec::new(),
@@ -400,6 +408,23 @@ impl Community {
                     if book.on_site > e.capacity {
                         return Err(bad(format!("event {} below its confirmed seats", e.id)));
                     }
+                }
+            }
+            Record::WatchItem(w) => {
+                if !self.members.contains_key(&w.shared_by) {
+                    return Err(bad(format!(
+                        "watch item {} shared by unknown member {}",
+                        w.id, w.shared_by
+                    )));
+                }
+                if w.event.is_some_and(|e| !self.events.contains_key(&e)) {
+                    return Err(bad(format!("watch item {} names an unknown event", w.id)));
+                }
+                if w.help_request.is_some_and(|h| !self.help.contains_key(&h)) {
+                    return Err(bad(format!(
+                        "watch item {} names an unknown help request",
+                        w.id
+                    )));
                 }
             }
             Record::HelpRequest(h) => {
@@ -487,6 +512,10 @@ impl Community {
                 self.next.event = self.next.event.max(e.id.get() + 1);
                 self.books.entry(e.id).or_default();
                 self.events.insert(e.id, e);
+            }
+            Record::WatchItem(w) => {
+                self.next.watch = self.next.watch.max(w.id.get() + 1);
+                self.watch.insert(w.id, *w);
             }
             Record::HelpRequest(h) => {
                 self.next.help = self.next.help.max(h.id.get() + 1);
@@ -1467,6 +1496,7 @@ impl Community {
             events: self.events.values().collect(),
             registrations: self.registrations.values().collect(),
             help_requests: self.help.values().collect(),
+            watch_items: self.watch.values().collect(),
         })
         .expect("a community always serializes")
     }
@@ -1622,6 +1652,23 @@ impl Community {
             let at = h.asked_at();
             c.commit(Action::HelpAsked, at, Record::HelpRequest(Box::new(h)));
         }
+        for (i, w) in doc.watch_items.into_iter().enumerate() {
+            let loc = format!("watch_items[{i}]");
+            if w.id.get() >= doc.next_ids.watch {
+                return Err(bad(
+                    loc,
+                    format!("identifier {} is not below next_ids.watch", w.id),
+                ));
+            }
+            if c.watch.contains_key(&w.id) {
+                return Err(bad(loc, format!("identifier {} appears twice", w.id)));
+            }
+            let at = w.shared_at;
+            let record = Record::WatchItem(Box::new(w));
+            c.check_change(&record)
+                .map_err(|e| bad(loc, e.to_string()))?;
+            c.commit(Action::WatchShared, at, record);
+        }
         for (id, e) in &c.events {
             let book = c.books.get(id).cloned().unwrap_or_default();
             check_book(e, &book, true).map_err(|p| bad(format!("event {id}"), p))?;
@@ -1733,6 +1780,7 @@ struct DocumentRef<'a> {
     events: Vec<&'a Event>,
     registrations: Vec<&'a Registration>,
     help_requests: Vec<&'a HelpRequest>,
+    watch_items: Vec<&'a WatchItem>,
 }
 
 #[derive(Deserialize)]
@@ -1754,4 +1802,6 @@ struct Document {
     registrations: Vec<Registration>,
     #[serde(default)]
     help_requests: Vec<HelpRequest>,
+    #[serde(default)]
+    watch_items: Vec<WatchItem>,
 }

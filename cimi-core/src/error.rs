@@ -21,6 +21,7 @@ use crate::help::HelpState;
 use crate::i18n::Lang;
 use crate::registration::Refusal;
 use crate::statutes::StatutesError;
+use crate::watch::PublicationRefusal;
 
 /// What kind of record an identifier names.
 ///
@@ -38,6 +39,8 @@ pub enum Entity {
     Registration,
     /// A help request.
     HelpRequest,
+    /// A watch item.
+    WatchItem,
 }
 
 impl Entity {
@@ -47,6 +50,7 @@ impl Entity {
             Entity::Event => "événement",
             Entity::Registration => "inscription",
             Entity::HelpRequest => "demande d'aide",
+            Entity::WatchItem => "élément de veille",
         }
     }
 }
@@ -58,6 +62,7 @@ impl fmt::Display for Entity {
             Entity::Event => "event",
             Entity::Registration => "registration",
             Entity::HelpRequest => "help request",
+            Entity::WatchItem => "watch item",
         })
     }
 }
@@ -327,12 +332,15 @@ pub enum Error {
     /// A document cannot be loaded.
     #[error(transparent)]
     Format(#[from] FormatError),
+    /// A watch item cannot be published on a channel.
+    #[error(transparent)]
+    PublicationRefused(#[from] PublicationRefusal),
 }
 
 impl Error {
     /// The family of the error; the bindings map each family to one exception
     /// class: `refused`, `not_found`, `invalid_state`, `invalid_input`,
-    /// `statutes`, `format`.
+    /// `statutes`, `format`, `publication_refused`.
     pub fn family(&self) -> &'static str {
         match self {
             Error::Refused(_) => "refused",
@@ -341,6 +349,7 @@ impl Error {
             Error::InvalidInput { .. } | Error::Address(_) | Error::Time(_) => "invalid_input",
             Error::Statutes(_) => "statutes",
             Error::Format(_) => "format",
+            Error::PublicationRefused(_) => "publication_refused",
         }
     }
 
@@ -353,6 +362,7 @@ impl Error {
                 Entity::Event => "event_not_found",
                 Entity::Registration => "registration_not_found",
                 Entity::HelpRequest => "help_request_not_found",
+                Entity::WatchItem => "watch_item_not_found",
             },
             Error::InvalidState(s) => s.kind(),
             Error::InvalidInput { .. } => "invalid_input",
@@ -360,6 +370,7 @@ impl Error {
             Error::Time(t) => t.kind(),
             Error::Statutes(s) => s.kind(),
             Error::Format(f) => f.kind(),
+            Error::PublicationRefused(p) => p.kind(),
         }
     }
 
@@ -383,6 +394,7 @@ impl Error {
             (Error::Time(t), _) => t.message(lang),
             (Error::Statutes(s), _) => s.message(lang),
             (Error::Format(f), _) => f.message(lang),
+            (Error::PublicationRefused(p), _) => p.message(lang),
             _ => self.to_string(),
         }
     }

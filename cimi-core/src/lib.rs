@@ -57,6 +57,7 @@ pub mod registration;
 pub mod skills;
 pub mod stats;
 pub mod statutes;
+pub mod watch;
 
 pub use community::Community;
 pub use error::Error;

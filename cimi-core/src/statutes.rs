@@ -25,6 +25,7 @@ use crate::i18n::Lang;
 use crate::ids::MemberId;
 use crate::member::{Member, MemberStatus};
 use crate::registration::Field;
+use crate::watch::{Channel, ChannelKind, ChannelVisibility};
 
 /// The version of the statutes file format this library writes.
 pub const STATUTES_FORMAT_VERSION: u32 = 1;
@@ -364,6 +365,9 @@ pub struct Statutes {
     pub non_member_retention_days: Option<u32>,
     /// Bureau rules.
     pub bureau: BureauRules,
+    /// The community's channels (forum, wiki, mailing list…).
+    #[serde(default)]
+    pub channels: Vec<Channel>,
 }
 
 #[derive(Serialize)]
@@ -388,6 +392,15 @@ struct StatutesDoc {
     version: u32,
     #[serde(flatten)]
     statutes: Statutes,
+}
+
+fn channel(id: &str, kind: ChannelKind, name: &str, visibility: ChannelVisibility) -> Channel {
+    Channel {
+        id: id.into(),
+        kind,
+        name: name.into(),
+        visibility,
+    }
 }
 
 impl Statutes {
@@ -496,7 +509,22 @@ impl Statutes {
                 each_member_from_entity: false,
                 members_active: true,
             },
+            channels: vec![
+                channel("forum", ChannelKind::Forum, "Forum CIMI", ChannelVisibility::MinistryInternal),
+                channel("wiki", ChannelKind::Wiki, "Wiki CIMI", ChannelVisibility::MinistryInternal),
+                channel("mailing_list", ChannelKind::MailingList, "Liste de diffusion CIMI", ChannelVisibility::MembersOnly),
+                channel("contact", ChannelKind::ContactMailbox, "cimi@interieur.gouv.fr", ChannelVisibility::MinistryInternal),
+                channel("tchap", ChannelKind::TchapRoom, "Salon Tchap CIMI", ChannelVisibility::MinistryInternal),
+                channel("twitter", ChannelKind::PublicSocial, "@communaute_cimi", ChannelVisibility::Public),
+                channel("intranet", ChannelKind::IntranetSite, "Site intranet CIMI", ChannelVisibility::MinistryInternal),
+                channel("github", ChannelKind::CodeForge, "GitHub CIMI", ChannelVisibility::Public),
+            ],
         }
+    }
+
+    /// The channel with that identifier.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
     }
 
     /// The activity window as a duration.
@@ -552,6 +580,21 @@ impl Statutes {
                 return Err(StatutesError::DuplicateId {
                     what: "audience",
                     id: a.id.clone(),
+                });
+            }
+        }
+        let mut seen = HashSet::new();
+        for c in &self.channels {
+            if c.id.trim().is_empty() {
+                return Err(StatutesError::InvalidValue {
+                    field: "channels.id",
+                    reason: "must not be blank".into(),
+                });
+            }
+            if !seen.insert(c.id.as_str()) {
+                return Err(StatutesError::DuplicateId {
+                    what: "channel",
+                    id: c.id.clone(),
                 });
             }
         }

@@ -59,6 +59,11 @@ enum Op {
     Erase {
         n: u8,
     },
+    Watch {
+        title: String,
+        internal: bool,
+        channel: u8,
+    },
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -119,6 +124,11 @@ fn op() -> impl Strategy<Value = Op> {
             }
         }),
         any::<u8>().prop_map(|n| Op::Erase { n }),
+        (text(), any::<bool>(), 0u8..8).prop_map(|(title, internal, channel)| Op::Watch {
+            title,
+            internal,
+            channel
+        }),
     ]
 }
 
@@ -263,6 +273,34 @@ fn build(ops: &[Op]) -> Community {
                         2 => c.close_help(id, at)?,
                         _ => {}
                     }
+                }
+                Op::Watch {
+                    title,
+                    internal,
+                    channel,
+                } => {
+                    use cimi_core::watch::{NewWatchItem, Scope};
+                    let id = c.share_watch_item(
+                        NewWatchItem {
+                            title: title.clone(),
+                            link: "https://veille.example/x".into(),
+                            summary: "Résumé\nsur deux lignes".into(),
+                            tags: vec![title.clone(), "Rust".into()],
+                            scope: if *internal {
+                                Scope::Internal
+                            } else {
+                                Scope::External
+                            },
+                            shared_by: "veille@interieur.gouv.fr".into(),
+                            event: events.first().copied(),
+                            help_request: None,
+                        },
+                        at,
+                    )?;
+                    let ch = c.statutes().channels[*channel as usize % c.statutes().channels.len()]
+                        .id
+                        .clone();
+                    c.publish_watch_item(id, &ch, at)?;
                 }
                 Op::Erase { n } => {
                     if !members.is_empty() {
