@@ -114,7 +114,7 @@ impl Action {
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "record", content = "value", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Record {
     /// Statutes.
@@ -144,6 +144,5 @@ pub struct Change {
     /// When (the instant the operation was given).
     pub at: DateTime<Utc>,
     /// The record's new version.
-    #[serde(flatten)]
     pub record: Record,
 }

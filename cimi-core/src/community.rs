@@ -267,6 +267,26 @@ pub struct Community {
     pub(crate) next: NextIds,
     recording: bool,
     changes: Vec<Change>,
+    undo: Vec<Undo>,
+}
+
+/// How to undo one committed record.
+#[derive(Debug, Clone)]
+enum Undo {
+    Put(Record),
+    RemoveMember(MemberId),
+    RemoveEvent(EventId),
+    RemoveRegistration(RegistrationId),
+    RemoveHelp(HelpRequestId),
+    RemoveWatch(WatchItemId),
+}
+
+/// A point in the change history to roll back to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    undo: usize,
+    changes: usize,
+    next: NextIds,
 }
 
 /// Debug output shows sizes only: the community holds personal data.
@@ -332,6 +352,7 @@ impl Community {
             },
             recording: false,
             changes: Vec::new(),
+            undo: Vec::new(),
         })
     }
 
@@ -364,11 +385,13 @@ impl Community {
         self.recording = on;
         if !on {
             self.changes.clear();
+            self.undo.clear();
         }
     }
 
     /// Takes the changes recorded since the last call.
     pub fn drain_changes(&mut self) -> Vec<Change> {
+        self.undo.clear();
         std::mem::take(&mut self.changes)
     }
 
@@ -484,12 +507,110 @@ impl Community {
     /// caller has checked the record first.
     pub(crate) fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
         if self.recording {
+            let previous = self.previous_version(&record);
+            self.undo.push(previous);
             self.changes.push(Change {
                 action,
                 at,
                 record: record.clone(),
             });
         }
+        self.put(record);
+    }
+
+    /// What undoes a record: its previous version, or its removal.
+    fn previous_version(&self, record: &Record) -> Undo {
+        match record {
+            Record::Statutes(_) => Undo::Put(Record::Statutes(Box::new(self.statutes.clone()))),
+            Record::Member(m) => self
+                .members
+                .get(&m.id)
+                .map_or(Undo::RemoveMember(m.id), |old| {
+                    Undo::Put(Record::Member(Box::new(old.clone())))
+                }),
+            Record::Event(e) => self
+                .events
+                .get(&e.id)
+                .map_or(Undo::RemoveEvent(e.id), |old| {
+                    Undo::Put(Record::Event(Box::new(old.clone())))
+                }),
+            Record::Registration(r) => self
+                .registrations
+                .get(&r.id)
+                .map_or(Undo::RemoveRegistration(r.id), |old| {
+                    Undo::Put(Record::Registration(Box::new(old.clone())))
+                }),
+            Record::HelpRequest(h) => self.help.get(&h.id).map_or(Undo::RemoveHelp(h.id), |old| {
+                Undo::Put(Record::HelpRequest(Box::new(old.clone())))
+            }),
+            Record::WatchItem(w) => self
+                .watch
+                .get(&w.id)
+                .map_or(Undo::RemoveWatch(w.id), |old| {
+                    Undo::Put(Record::WatchItem(Box::new(old.clone())))
+                }),
+        }
+    }
+
+    /// A point to roll back to (see [`rollback`](Self::rollback)); recording
+    /// must be on for changes after it to be undoable.
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            undo: self.undo.len(),
+            changes: self.changes.len(),
+            next: self.next,
+        }
+    }
+
+    /// Undoes every change made since `mark`, newest first.
+    pub(crate) fn rollback(&mut self, mark: Mark) {
+        while self.undo.len() > mark.undo {
+            match self.undo.pop().expect("undo entry") {
+                Undo::Put(record) => self.put(record),
+                Undo::RemoveMember(id) => {
+                    if let Some(m) = self.members.remove(&id) {
+                        let key = m.email.key();
+                        if self.member_index.get(&key) == Some(&id) {
+                            self.member_index.remove(&key);
+                        }
+                        self.skills.remove(id);
+                    }
+                }
+                Undo::RemoveEvent(id) => {
+                    self.events.remove(&id);
+                    self.books.remove(&id);
+                }
+                Undo::RemoveRegistration(id) => {
+                    if let Some(r) = self.registrations.remove(&id) {
+                        if let Some(book) = self.books.get_mut(&r.event) {
+                            book.remove(&r);
+                        }
+                    }
+                }
+                Undo::RemoveHelp(id) => {
+                    self.help.remove(&id);
+                }
+                Undo::RemoveWatch(id) => {
+                    self.watch.remove(&id);
+                }
+            }
+        }
+        self.changes.truncate(mark.changes);
+        self.next = mark.next;
+    }
+
+    /// Takes the recorded changes, keeping what undoes them until
+    /// [`forget_undo`](Self::forget_undo) or [`rollback`](Self::rollback).
+    pub(crate) fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Forgets the undo entries (once changes are durable).
+    pub(crate) fn forget_undo(&mut self) {
+        self.undo.clear();
+    }
+
+    fn put(&mut self, record: Record) {
         match record {
             Record::Statutes(s) => self.statutes = *s,
             Record::Member(m) => {

@@ -19,6 +19,7 @@ use crate::address::AddressError;
 use crate::event::{EventState, TimeError};
 use crate::help::HelpState;
 use crate::i18n::Lang;
+use crate::journal::StoreError;
 use crate::registration::Refusal;
 use crate::statutes::StatutesError;
 use crate::watch::PublicationRefusal;
@@ -335,12 +336,15 @@ pub enum Error {
     /// A watch item cannot be published on a channel.
     #[error(transparent)]
     PublicationRefused(#[from] PublicationRefusal),
+    /// The durable store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Error {
     /// The family of the error; the bindings map each family to one exception
     /// class: `refused`, `not_found`, `invalid_state`, `invalid_input`,
-    /// `statutes`, `format`, `publication_refused`.
+    /// `statutes`, `format`, `publication_refused`, `store`.
     pub fn family(&self) -> &'static str {
         match self {
             Error::Refused(_) => "refused",
@@ -350,6 +354,7 @@ impl Error {
             Error::Statutes(_) => "statutes",
             Error::Format(_) => "format",
             Error::PublicationRefused(_) => "publication_refused",
+            Error::Store(_) => "store",
         }
     }
 
@@ -371,6 +376,7 @@ impl Error {
             Error::Statutes(s) => s.kind(),
             Error::Format(f) => f.kind(),
             Error::PublicationRefused(p) => p.kind(),
+            Error::Store(s) => s.kind(),
         }
     }
 
@@ -395,6 +401,7 @@ impl Error {
             (Error::Statutes(s), _) => s.message(lang),
             (Error::Format(f), _) => f.message(lang),
             (Error::PublicationRefused(p), _) => p.message(lang),
+            (Error::Store(s), _) => s.message(lang),
             _ => self.to_string(),
         }
     }

@@ -1,1 +1,2 @@
-//! Cross-crate integration tests live under `tests/tests/`.
+//! Cross-crate and cross-process integration tests of cimi live under
+//! `tests/tests/`; `crash_worker` is the child process the crash test kills.
