@@ -145,6 +145,8 @@ struct Book {
     waiting: BTreeMap<Option<String>, BTreeSet<RegistrationId>>,
 }
 
+static EMPTY_BOOK: std::sync::LazyLock<Book> = std::sync::LazyLock::new(Book::default);
+
 impl Book {
     fn audience_seats(&self, audience: &Option<String>) -> u32 {
         self.on_site_by_audience.get(audience).copied().unwrap_or(0)
@@ -478,26 +480,54 @@ impl Community {
                         r.id, r.member
                     )));
                 }
-                let mut book = self.books.get(&r.event).cloned().unwrap_or_default();
-                if let Some(old) = self.registrations.get(&r.id) {
+                let book = self.books.get(&r.event).unwrap_or(&EMPTY_BOOK);
+                let old = self.registrations.get(&r.id);
+                if let Some(old) = old {
                     if old.event != r.event || old.member != r.member {
                         return Err(bad(format!(
                             "registration {} changes event or member",
                             r.id
                         )));
                     }
-                    book.remove(old);
                 }
                 if r.is_live() {
-                    if let Some(other) = book.live.get(&r.member) {
+                    if let Some(other) = book.live.get(&r.member).filter(|other| **other != r.id) {
                         return Err(bad(format!(
                             "member {} already holds registration {other} for event {}",
                             r.member, r.event
                         )));
                     }
                 }
-                book.add(r);
-                check_book(event, &book, false).map_err(bad)?;
+                // The hard limits after the change, computed without copying the book.
+                let seat = |x: &Registration| {
+                    (x.status == RegistrationStatus::Confirmed)
+                        .then_some(x.seat)
+                        .flatten()
+                };
+                let (was, will) = (old.and_then(seat), seat(r));
+                if will == Some(Seat::OnSite) && was != Some(Seat::OnSite) {
+                    if book.on_site + 1 > event.capacity {
+                        return Err(bad(format!("event {} would exceed its capacity", event.id)));
+                    }
+                    if let Some(q) = event.quota(r.audience.as_deref()) {
+                        if book.audience_seats(&r.audience) + 1 > q {
+                            return Err(bad(format!("event {} would exceed a quota", event.id)));
+                        }
+                    }
+                }
+                if will == Some(Seat::Remote) && was != Some(Seat::Remote) {
+                    if let Some(cap) = event.remote.as_ref().and_then(|x| x.capacity) {
+                        if book.remote + 1 > cap {
+                            return Err(bad(format!(
+                                "event {} would exceed its remote places",
+                                event.id
+                            )));
+                        }
+                    }
+                    if event.remote.is_none() {
+                        return Err(bad(format!("event {} is not broadcast", event.id)));
+                    }
+                }
             }
         }
         Ok(())
@@ -1055,8 +1085,7 @@ impl Community {
         if !e.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
-        let book = self.books.get(&id).cloned().unwrap_or_default();
-        edit(&mut e, &book)?;
+        edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
         self.check_event(&e)?;
         self.commit(Action::EventUpdated, at, Record::Event(Box::new(e)));
         Ok(self.promote(id, at))
@@ -1288,7 +1317,7 @@ impl Community {
     /// How full an event is.
     pub fn occupancy(&self, event: EventId) -> Result<Occupancy, Error> {
         let e = self.event_checked(event)?;
-        let book = self.books.get(&event).cloned().unwrap_or_default();
+        let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         Ok(Occupancy {
             capacity: e.capacity,
             on_site: book.on_site,
@@ -1402,7 +1431,7 @@ impl Community {
         self.check_fields(req)?;
 
         let audience = self.statutes.audience_of(&email).map(str::to_string);
-        let book = self.books.get(&event).cloned().unwrap_or_default();
+        let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         let room = book.has_room(ev, &audience);
         let remote_room = book.remote_has_room(ev);
         let (status, seat, waiting) = match req.attendance {
@@ -1791,8 +1820,8 @@ impl Community {
             c.commit(Action::WatchShared, at, record);
         }
         for (id, e) in &c.events {
-            let book = c.books.get(id).cloned().unwrap_or_default();
-            check_book(e, &book, true).map_err(|p| bad(format!("event {id}"), p))?;
+            let book = c.books.get(id).unwrap_or(&EMPTY_BOOK);
+            check_book(e, book, true).map_err(|p| bad(format!("event {id}"), p))?;
         }
         c.next = doc.next_ids;
         Ok(c)
