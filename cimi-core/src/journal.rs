@@ -449,33 +449,84 @@ pub fn replay(
     after_seq: u64,
 ) -> Result<OpenReport, Error> {
     let decoded = decode_frames(bytes, file)?;
+    let corrupt = |offset: u64, detail: String| StoreError::Corrupt {
+        file: file.to_string(),
+        offset,
+        detail,
+    };
+    let parse = |(offset, payload): &(u64, &[u8])| -> Result<(u64, JournalRecord), StoreError> {
+        serde_json::from_slice(payload)
+            .map(|r| (*offset, r))
+            .map_err(|e| corrupt(*offset, format!("unreadable record: {e}")))
+    };
     let mut expected = None;
     let mut replayed = 0;
-    for (offset, payload) in decoded.payloads {
-        let corrupt = |detail: String| StoreError::Corrupt {
-            file: file.to_string(),
-            offset,
-            detail,
-        };
-        let record: JournalRecord = serde_json::from_slice(payload)
-            .map_err(|e| corrupt(format!("unreadable record: {e}")))?;
-        if let Some(seq) = expected {
-            if record.seq != seq {
-                return Err(corrupt(format!(
-                    "sequence number {} where {seq} was expected",
-                    record.seq
-                ))
-                .into());
+    let mut apply =
+        |community: &mut Community, (offset, record): (u64, JournalRecord)| -> Result<(), Error> {
+            if let Some(seq) = expected {
+                if record.seq != seq {
+                    return Err(corrupt(
+                        offset,
+                        format!("sequence number {} where {seq} was expected", record.seq),
+                    )
+                    .into());
+                }
             }
+            expected = Some(record.seq + 1);
+            if record.seq > after_seq {
+                let seq = record.seq;
+                community
+                    .apply(record.change)
+                    .map_err(|e| corrupt(offset, format!("record {seq} cannot be applied: {e}")))?;
+                replayed += 1;
+            }
+            Ok(())
+        };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || decoded.payloads.len() < 2 * REPLAY_CHUNK {
+        for p in &decoded.payloads {
+            apply(community, parse(p)?)?;
         }
-        expected = Some(record.seq + 1);
-        if record.seq <= after_seq {
-            continue;
-        }
-        community
-            .apply(record.change)
-            .map_err(|e| corrupt(format!("record {} cannot be applied: {e}", record.seq)))?;
-        replayed += 1;
+    } else {
+        // Parsing dominates: parse chunks on every core, apply them in order here.
+        let chunks: Vec<&[(u64, &[u8])]> = decoded.payloads.chunks(REPLAY_CHUNK).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let (tx, rx) = std::sync::mpsc::sync_channel(threads * 2);
+            for _ in 0..threads {
+                let (tx, chunks, next, stop) = (tx.clone(), &chunks, &next, &stop);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= chunks.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    let parsed: Result<Vec<_>, StoreError> = chunks[i].iter().map(parse).collect();
+                    if tx.send((i, parsed)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending = std::collections::BTreeMap::new();
+            let mut want = 0;
+            let result = (|| {
+                for (i, parsed) in rx.iter() {
+                    pending.insert(i, parsed);
+                    while let Some(parsed) = pending.remove(&want) {
+                        for record in parsed? {
+                            apply(community, record)?;
+                        }
+                        want += 1;
+                    }
+                }
+                Ok(())
+            })();
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            result
+        })?;
     }
     Ok(OpenReport {
         snapshot_seq: None,
@@ -483,6 +534,9 @@ pub fn replay(
         torn_tail: decoded.torn,
     })
 }
+
+/// Records parsed together by one thread during replay.
+const REPLAY_CHUNK: usize = 2048;
 
 fn last_seq(bytes: &[u8], file: &str) -> Result<u64, Error> {
     let decoded = decode_frames(bytes, file)?;
