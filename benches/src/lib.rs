@@ -53,33 +53,314 @@ struct Administration {
 
 // Weights in thousands of agents, rounded.
 const ADMINISTRATIONS: &[Administration] = &[
-    Administration { name: "Intérieur", domains: &["interieur.gouv.fr", "gendarmerie.interieur.gouv.fr"], weight: 300,
-        directions: &["DNUM", "DGGN", "DGPN", "Préfecture de police", "DGSCGC", "DGEF", "Préfecture du Rhône", "Préfecture du Nord"],
-        grades: &["gardien de la paix", "brigadier", "major", "capitaine", "commandant", "colonel", "ingénieur des SIC", "technicien des SIC", "attaché", "secrétaire administratif", "contractuel"] },
-    Administration { name: "Armées", domains: &["intradef.gouv.fr"], weight: 270,
-        directions: &["DGA", "DGNUM", "EMA", "SGA"], grades: &["ingénieur de l'armement", "technicien", "officier", "sous-officier"] },
-    Administration { name: "Éducation nationale", domains: &["education.gouv.fr", "ac-paris.fr", "ac-lyon.fr"], weight: 1200,
-        directions: &["DNE", "DGESCO", "Rectorat"], grades: &["professeur certifié", "attaché", "ingénieur d'études"] },
-    Administration { name: "Économie et finances", domains: &["finances.gouv.fr", "dgfip.finances.gouv.fr", "douane.finances.gouv.fr"], weight: 130,
-        directions: &["DGFiP", "DGDDI", "Insee", "SNUM"], grades: &["inspecteur", "contrôleur", "agent", "administrateur"] },
-    Administration { name: "Justice", domains: &["justice.gouv.fr"], weight: 90,
-        directions: &["SNUM", "DAP", "DSJ"], grades: &["greffier", "attaché", "ingénieur"] },
-    Administration { name: "Santé", domains: &["sante.gouv.fr", "ars.sante.fr"], weight: 1200,
-        directions: &["DNUM", "ARS Île-de-France", "AP-HP"], grades: &["ingénieur hospitalier", "attachée", "technicien"] },
-    Administration { name: "Agriculture", domains: &["agriculture.gouv.fr"], weight: 30,
-        directions: &["SNUM", "DGAL"], grades: &["ingénieur", "attaché"] },
-    Administration { name: "Culture", domains: &["culture.gouv.fr"], weight: 10,
-        directions: &["SNUM", "BnF"], grades: &["conservateur", "ingénieur"] },
-    Administration { name: "Collectivités territoriales", domains: &["paris.fr", "lyon.fr", "marseille.fr", "issy.fr", "nantes.fr", "lille.fr", "toulouse.fr", "strasbourg.eu"], weight: 1900,
-        directions: &["DSI", "Direction du numérique", "Services techniques"], grades: &["attaché territorial", "technicien territorial", "ingénieur territorial", "adjoint technique"] },
+    Administration {
+        name: "Intérieur",
+        domains: &["interieur.gouv.fr", "gendarmerie.interieur.gouv.fr"],
+        weight: 300,
+        directions: &[
+            "DNUM",
+            "DGGN",
+            "DGPN",
+            "Préfecture de police",
+            "DGSCGC",
+            "DGEF",
+            "Préfecture du Rhône",
+            "Préfecture du Nord",
+        ],
+        grades: &[
+            "gardien de la paix",
+            "brigadier",
+            "major",
+            "capitaine",
+            "commandant",
+            "colonel",
+            "ingénieur des SIC",
+            "technicien des SIC",
+            "attaché",
+            "secrétaire administratif",
+            "contractuel",
+        ],
+    },
+    Administration {
+        name: "Armées",
+        domains: &["intradef.gouv.fr"],
+        weight: 270,
+        directions: &["DGA", "DGNUM", "EMA", "SGA"],
+        grades: &[
+            "ingénieur de l'armement",
+            "technicien",
+            "officier",
+            "sous-officier",
+        ],
+    },
+    Administration {
+        name: "Éducation nationale",
+        domains: &["education.gouv.fr", "ac-paris.fr", "ac-lyon.fr"],
+        weight: 1200,
+        directions: &["DNE", "DGESCO", "Rectorat"],
+        grades: &["professeur certifié", "attaché", "ingénieur d'études"],
+    },
+    Administration {
+        name: "Économie et finances",
+        domains: &[
+            "finances.gouv.fr",
+            "dgfip.finances.gouv.fr",
+            "douane.finances.gouv.fr",
+        ],
+        weight: 130,
+        directions: &["DGFiP", "DGDDI", "Insee", "SNUM"],
+        grades: &["inspecteur", "contrôleur", "agent", "administrateur"],
+    },
+    Administration {
+        name: "Justice",
+        domains: &["justice.gouv.fr"],
+        weight: 90,
+        directions: &["SNUM", "DAP", "DSJ"],
+        grades: &["greffier", "attaché", "ingénieur"],
+    },
+    Administration {
+        name: "Santé",
+        domains: &["sante.gouv.fr", "ars.sante.fr"],
+        weight: 1200,
+        directions: &["DNUM", "ARS Île-de-France", "AP-HP"],
+        grades: &["ingénieur hospitalier", "attachée", "technicien"],
+    },
+    Administration {
+        name: "Agriculture",
+        domains: &["agriculture.gouv.fr"],
+        weight: 30,
+        directions: &["SNUM", "DGAL"],
+        grades: &["ingénieur", "attaché"],
+    },
+    Administration {
+        name: "Culture",
+        domains: &["culture.gouv.fr"],
+        weight: 10,
+        directions: &["SNUM", "BnF"],
+        grades: &["conservateur", "ingénieur"],
+    },
+    Administration {
+        name: "Collectivités territoriales",
+        domains: &[
+            "paris.fr",
+            "lyon.fr",
+            "marseille.fr",
+            "issy.fr",
+            "nantes.fr",
+            "lille.fr",
+            "toulouse.fr",
+            "strasbourg.eu",
+        ],
+        weight: 1900,
+        directions: &["DSI", "Direction du numérique", "Services techniques"],
+        grades: &[
+            "attaché territorial",
+            "technicien territorial",
+            "ingénieur territorial",
+            "adjoint technique",
+        ],
+    },
 ];
 
-const SERVICES: &[&str] = &["bureau des applications", "bureau de l'infrastructure", "SSI", "études et développement", "données", "support", "architecture", "réseaux"];
-const FUNCTIONS: &[&str] = &["chef de projet", "développeur", "administrateur systèmes", "architecte", "data scientist", "juriste", "RSSI", "technicien réseau", "urbaniste SI", "chef de bureau"];
-const GIVEN: &[&str] = &["Camille", "Léa", "Manon", "Chloé", "Emma", "Inès", "Sarah", "Julie", "Nathalie", "Isabelle", "Sophie", "Pascaline", "Marie", "Anne", "Valérie", "Lucas", "Hugo", "Thomas", "Nicolas", "Julien", "Rachid", "Karim", "Arnaud", "Jean", "Philippe", "Éric", "Mathieu", "Pierre", "Laurent", "François", "Olivier", "Mehdi", "Yasmine", "Fatou", "Élodie", "Gaëlle", "Benoît", "Loïc", "Hélène", "Cécile"];
-const FAMILY: &[&str] = &["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "N'Diaye", "Le Gall", "Nguyen", "Benali", "Diallo"];
+const SERVICES: &[&str] = &[
+    "bureau des applications",
+    "bureau de l'infrastructure",
+    "SSI",
+    "études et développement",
+    "données",
+    "support",
+    "architecture",
+    "réseaux",
+];
+const FUNCTIONS: &[&str] = &[
+    "chef de projet",
+    "développeur",
+    "administrateur systèmes",
+    "architecte",
+    "data scientist",
+    "juriste",
+    "RSSI",
+    "technicien réseau",
+    "urbaniste SI",
+    "chef de bureau",
+];
+const GIVEN: &[&str] = &[
+    "Camille",
+    "Léa",
+    "Manon",
+    "Chloé",
+    "Emma",
+    "Inès",
+    "Sarah",
+    "Julie",
+    "Nathalie",
+    "Isabelle",
+    "Sophie",
+    "Pascaline",
+    "Marie",
+    "Anne",
+    "Valérie",
+    "Lucas",
+    "Hugo",
+    "Thomas",
+    "Nicolas",
+    "Julien",
+    "Rachid",
+    "Karim",
+    "Arnaud",
+    "Jean",
+    "Philippe",
+    "Éric",
+    "Mathieu",
+    "Pierre",
+    "Laurent",
+    "François",
+    "Olivier",
+    "Mehdi",
+    "Yasmine",
+    "Fatou",
+    "Élodie",
+    "Gaëlle",
+    "Benoît",
+    "Loïc",
+    "Hélène",
+    "Cécile",
+];
+const FAMILY: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "N'Diaye",
+    "Le Gall",
+    "Nguyen",
+    "Benali",
+    "Diallo",
+];
 /// The skills vocabulary; the first ones are the most common (long tail).
-pub const SKILLS: &[&str] = &["Linux", "Python", "SQL", "Windows Server", "Réseaux", "Excel", "Java", "PostgreSQL", "Docker", "Sécurité", "JavaScript", "Active Directory", "Gestion de projet", "Ansible", "Kubernetes", "Cartographie", "QGIS", "Data science", "Machine learning", "OpenStreetMap", "Rust", "Go", "C++", "C#", "PHP", "Drupal", "Wordpress", "Elasticsearch", "Kafka", "Spark", "R", "Pandas", "Polars", "TALN", "Webscraping", "Datavisualisation", "Markdown", "Pandoc", "Radio logicielle", "Cryptographie", "PKI", "Pentest", "Forensique", "SIEM", "Terraform", "OpenStack", "VMware", "Cloud", "Droit du numérique", "RGPD", "Accessibilité", "Design", "UX", "Agilité", "Scrum", "DevOps", "Git", "Jenkins", "GitLab CI", "Nginx", "Apache", "Tomcat", "Oracle", "MySQL", "MongoDB", "Redis", "Grafana", "Prometheus", "Zabbix", "Nagios", "ITIL", "Marchés publics", "Archivage", "GED", "Tchap", "Messagerie", "LDAP", "Keycloak", "OAuth", "SAML", "FranceConnect", "API", "Open data", "Sociologie des organisations", "Conduite du changement"];
+pub const SKILLS: &[&str] = &[
+    "Linux",
+    "Python",
+    "SQL",
+    "Windows Server",
+    "Réseaux",
+    "Excel",
+    "Java",
+    "PostgreSQL",
+    "Docker",
+    "Sécurité",
+    "JavaScript",
+    "Active Directory",
+    "Gestion de projet",
+    "Ansible",
+    "Kubernetes",
+    "Cartographie",
+    "QGIS",
+    "Data science",
+    "Machine learning",
+    "OpenStreetMap",
+    "Rust",
+    "Go",
+    "C++",
+    "C#",
+    "PHP",
+    "Drupal",
+    "Wordpress",
+    "Elasticsearch",
+    "Kafka",
+    "Spark",
+    "R",
+    "Pandas",
+    "Polars",
+    "TALN",
+    "Webscraping",
+    "Datavisualisation",
+    "Markdown",
+    "Pandoc",
+    "Radio logicielle",
+    "Cryptographie",
+    "PKI",
+    "Pentest",
+    "Forensique",
+    "SIEM",
+    "Terraform",
+    "OpenStack",
+    "VMware",
+    "Cloud",
+    "Droit du numérique",
+    "RGPD",
+    "Accessibilité",
+    "Design",
+    "UX",
+    "Agilité",
+    "Scrum",
+    "DevOps",
+    "Git",
+    "Jenkins",
+    "GitLab CI",
+    "Nginx",
+    "Apache",
+    "Tomcat",
+    "Oracle",
+    "MySQL",
+    "MongoDB",
+    "Redis",
+    "Grafana",
+    "Prometheus",
+    "Zabbix",
+    "Nagios",
+    "ITIL",
+    "Marchés publics",
+    "Archivage",
+    "GED",
+    "Tchap",
+    "Messagerie",
+    "LDAP",
+    "Keycloak",
+    "OAuth",
+    "SAML",
+    "FranceConnect",
+    "API",
+    "Open data",
+    "Sociologie des organisations",
+    "Conduite du changement",
+];
 
 /// A uniform-enough pick from a slice.
 fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
@@ -137,9 +418,17 @@ pub fn directory(n: usize, seed: u64) -> Vec<Person> {
             let given = *pick(&mut rng, GIVEN);
             let family = *pick(&mut rng, FAMILY);
             let domain = *pick(&mut rng, admin.domains);
-            let skills = (0..rng.random_range(0..6)).map(|_| skill(&mut rng)).collect();
+            let skills = (0..rng.random_range(0..6))
+                .map(|_| skill(&mut rng))
+                .collect();
             Person {
-                email: format!("{}.{}{}@{}", ascii_slug(given), ascii_slug(family), i, domain),
+                email: format!(
+                    "{}.{}{}@{}",
+                    ascii_slug(given),
+                    ascii_slug(family),
+                    i,
+                    domain
+                ),
                 family_name: family.to_string(),
                 given_name: given.to_string(),
                 affiliation: vec![
@@ -162,8 +451,12 @@ pub fn statutes() -> cimi_core::Statutes {
     for a in ADMINISTRATIONS {
         for d in a.domains {
             if !d.ends_with(".gouv.fr") {
-                s.policy.allowed.push(format!("*@{d}").parse().expect("valid pattern"));
-                s.policy.allowed.push(format!("*@*.{d}").parse().expect("valid pattern"));
+                s.policy
+                    .allowed
+                    .push(format!("*@{d}").parse().expect("valid pattern"));
+                s.policy
+                    .allowed
+                    .push(format!("*@*.{d}").parse().expect("valid pattern"));
             }
         }
     }
@@ -185,7 +478,8 @@ pub fn community(people: &[Person], at: DateTime<Utc>) -> Community {
             skills: p.skills.iter().cloned().collect(),
             interests: Default::default(),
         };
-        c.add_member(&p.email, profile, at).expect("generated members are valid");
+        c.add_member(&p.email, profile, at)
+            .expect("generated members are valid");
     }
     c
 }
@@ -213,14 +507,26 @@ pub enum Operation {
 pub fn request_of(p: &Person) -> RegistrationRequest {
     RegistrationRequest::new(p.email.clone())
         .names(p.family_name.clone(), p.given_name.clone())
-        .affiliation(p.affiliation.last().cloned().unwrap_or_default(), p.grade.clone(), p.function.clone())
+        .affiliation(
+            p.affiliation.last().cloned().unwrap_or_default(),
+            p.grade.clone(),
+            p.function.clone(),
+        )
         .acknowledging(["deontology", "pssi"])
 }
 
 const HOSTILE: &[&str] = &[
-    "alice@agri.gouv.fr.evil.com", "bob@evilgouv.fr", "\"x@evil.com\"@interieur.gouv.fr", "Eve <eve@interieur.gouv.fr>",
-    "oscar@[192.0.2.1]", "trent@interieur.gouv.fr.", "peggy@\u{430}gri.gouv.fr", "walter@interieur.gouv.fr\r\nBcc: x@y.fr",
-    "jean.dupont@gmail.com", "", "pas-une-adresse",
+    "alice@agri.gouv.fr.evil.com",
+    "bob@evilgouv.fr",
+    "\"x@evil.com\"@interieur.gouv.fr",
+    "Eve <eve@interieur.gouv.fr>",
+    "oscar@[192.0.2.1]",
+    "trent@interieur.gouv.fr.",
+    "peggy@\u{430}gri.gouv.fr",
+    "walter@interieur.gouv.fr\r\nBcc: x@y.fr",
+    "jean.dupont@gmail.com",
+    "",
+    "pas-une-adresse",
 ];
 
 /// A stream of `count` operations over `m_events` events by these people:
@@ -262,9 +568,15 @@ pub fn requests(people: &[Person], m_events: usize, count: usize, seed: u64) -> 
                 }
                 _ if !sent.is_empty() => {
                     let (event, p) = *pick(&mut rng, &sent);
-                    Operation::Cancel { event, email: people[p].email.clone() }
+                    Operation::Cancel {
+                        event,
+                        email: people[p].email.clone(),
+                    }
                 }
-                _ => Operation::Register { event, request: request_of(pick(&mut rng, people)) },
+                _ => Operation::Register {
+                    event,
+                    request: request_of(pick(&mut rng, people)),
+                },
             }
         })
         .collect()

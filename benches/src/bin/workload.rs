@@ -26,14 +26,21 @@ fn main() {
         }
         Some("requests") => {
             let people = directory(num(1, 1000) as usize, num(2, 42));
-            for op in requests(&people, num(3, 3) as usize, num(4, 5000) as usize, num(2, 42)) {
+            for op in requests(
+                &people,
+                num(3, 3) as usize,
+                num(4, 5000) as usize,
+                num(2, 42),
+            ) {
                 let line = match op {
                     Operation::Register { event, request } => serde_json::json!({
                         "action": "register", "event": event, "email": request.email,
                         "family_name": request.family_name, "given_name": request.given_name,
                         "service": request.service, "grade": request.grade, "function": request.function,
                     }),
-                    Operation::Cancel { event, email } => serde_json::json!({"action": "cancel", "event": event, "email": email}),
+                    Operation::Cancel { event, email } => {
+                        serde_json::json!({"action": "cancel", "event": event, "email": email})
+                    }
                 };
                 writeln!(out, "{line}").expect("stdout");
             }

@@ -1,0 +1,215 @@
+//! The cost curve: how each operation's cost grows with the directory size N.
+//!
+//! ```text
+//! cargo run --release -p cimi-benches --bin cost_curve -- 10000 100000 1000000 > benches/cost-curve.csv
+//! ```
+//!
+//! For each N it builds a generated community of N members (one process per
+//! N is best for memory figures: pass one N at a time), then measures, in the
+//! same run: one registration decision (new registrant, confirmed or
+//! waitlisted) against inserting the same lowercased address into a
+//! `HashSet<String>`; cancel-and-promote with a waiting list of 100 and of
+//! min(N, 100,000); saving to JSON; loading from JSON; loading from the
+//! journal, against serde_json parsing the same journal bytes into untyped
+//! values; the address check alone; and resident memory per member. It prints
+//! CSV on stdout and a Markdown table on stderr.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::Instant;
+
+use cimi_benches::{community, directory, request_of, schedule, t0, Person};
+use cimi_core::address::EmailAddress;
+use cimi_core::event::{EventKind, EventSpec};
+use cimi_core::journal::{replay, Storage, Store, SyncPolicy};
+use cimi_core::Community;
+
+fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+fn secs(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64()
+}
+
+struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+impl Storage for Memory {
+    fn append(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(())
+    }
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn truncate(&mut self, l: u64) -> std::io::Result<()> {
+        self.0.lock().unwrap().truncate(l as usize);
+        Ok(())
+    }
+    fn len(&self) -> u64 {
+        self.0.lock().unwrap().len() as u64
+    }
+}
+
+/// Cancel-and-promote cost with a waiting list of `waiting`, per operation.
+fn cancel_promote(waiting: usize) -> f64 {
+    let mut c = Community::new(cimi_benches::statutes()).unwrap();
+    let rounds = 200.min(waiting);
+    let people: Vec<Person> = directory(rounds + waiting, 99);
+    let ev = c
+        .schedule_event(
+            EventSpec::new(
+                EventKind::Conference,
+                "Rencontres",
+                schedule(60),
+                rounds as u32,
+            ),
+            t0(),
+        )
+        .unwrap();
+    let mut confirmed = Vec::new();
+    for p in people.iter().take(rounds + waiting) {
+        let r = c.register(ev, &request_of(p), t0()).unwrap().registration;
+        if r.status.kind() == "confirmed" {
+            confirmed.push(r.id);
+        }
+    }
+    assert!(c.waiting_list(ev).len() >= waiting);
+    let start = Instant::now();
+    for id in confirmed.iter().take(rounds) {
+        let out = c.cancel_registration(*id, t0()).unwrap();
+        black_box(out);
+    }
+    start.elapsed().as_secs_f64() / rounds as f64
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![10_000]
+    } else {
+        sizes
+    };
+    println!("n,register_ns,hashset_insert_ns,register_over_hashset,cancel_promote_100_ns,cancel_promote_long_ns,long_waiting,promote_ratio,save_json_s,load_json_s,load_journal_s,serde_untyped_s,journal_over_serde,address_check_ns,bytes_per_member");
+    eprintln!("| N | register | HashSet insert | ratio | cancel+promote (100) | cancel+promote (long) | ratio | save JSON | load JSON | load journal | serde_json untyped | ratio | address check | bytes/member |");
+    eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for n in sizes {
+        let base_rss = rss_bytes();
+        let people = directory(n, 42);
+        let people_rss = rss_bytes();
+        let c = community(&people, t0());
+        let bytes_per_member = (rss_bytes().saturating_sub(people_rss)) as f64 / n as f64;
+        let _ = base_rss;
+
+        // One registration decision: new people on a large event.
+        let fresh = directory(20_000, 7_777);
+        let mut reg = c.clone();
+        let ev = reg
+            .schedule_event(
+                EventSpec::new(EventKind::Conference, "Rush", schedule(60), 10_000),
+                t0(),
+            )
+            .unwrap();
+        let requests: Vec<_> = fresh.iter().map(request_of).collect();
+        let register = secs(|| {
+            for r in &requests {
+                black_box(reg.register(ev, r, t0()).unwrap());
+            }
+        }) / requests.len() as f64;
+        drop(reg);
+        let keys: Vec<String> = fresh.iter().map(|p| p.email.to_lowercase()).collect();
+        let mut set: HashSet<String> = people.iter().map(|p| p.email.to_lowercase()).collect();
+        let hashset = secs(|| {
+            for k in &keys {
+                black_box(set.insert(k.clone()));
+            }
+        }) / keys.len() as f64;
+        drop(set);
+
+        let long = n.min(100_000);
+        let promote_short = cancel_promote(100);
+        let promote_long = cancel_promote(long);
+
+        let mut json = String::new();
+        let save = secs(|| json = c.to_json());
+        let load = secs(|| {
+            black_box(Community::from_json(&json).unwrap());
+        });
+        drop(json);
+
+        // The same community as a journal.
+        let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut store = Store::with_storage(
+            Community::new(cimi_benches::statutes()).unwrap(),
+            Box::new(Memory(bytes.clone())),
+            SyncPolicy::Never,
+        );
+        for chunk in people.chunks(10_000) {
+            store
+                .execute("bench", |c| {
+                    for p in chunk {
+                        c.add_member(&p.email, Default::default(), t0())?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+        drop(store);
+        let journal = std::mem::take(&mut *bytes.lock().unwrap());
+        let load_journal = secs(|| {
+            let mut c = Community::new(cimi_benches::statutes()).unwrap();
+            replay(&mut c, &journal, "journal.log", 0).unwrap();
+            black_box(c);
+        });
+        let untyped = secs(|| {
+            for line in journal.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                black_box(serde_json::from_slice::<serde_json::Value>(line).unwrap());
+            }
+        });
+        drop(journal);
+
+        let addresses: Vec<&str> = people
+            .iter()
+            .take(100_000)
+            .map(|p| p.email.as_str())
+            .collect();
+        let address = secs(|| {
+            for a in &addresses {
+                black_box(EmailAddress::parse(a).is_ok());
+            }
+        }) / addresses.len() as f64;
+
+        println!(
+            "{n},{:.0},{:.0},{:.1},{:.0},{:.0},{long},{:.2},{save:.3},{load:.3},{load_journal:.3},{untyped:.3},{:.2},{:.0},{bytes_per_member:.0}",
+            register * 1e9,
+            hashset * 1e9,
+            register / hashset,
+            promote_short * 1e9,
+            promote_long * 1e9,
+            promote_long / promote_short,
+            load_journal / untyped,
+            address * 1e9
+        );
+        eprintln!(
+            "| {n} | {:.2} µs | {:.0} ns | {:.1}× | {:.1} µs | {:.1} µs ({long}) | {:.2}× | {save:.2} s | {load:.2} s | {load_journal:.2} s | {untyped:.2} s | {:.2}× | {:.0} ns | {bytes_per_member:.0} |",
+            register * 1e6,
+            hashset * 1e9,
+            register / hashset,
+            promote_short * 1e6,
+            promote_long * 1e6,
+            promote_long / promote_short,
+            load_journal / untyped,
+            address * 1e9
+        );
+    }
+}
