@@ -19,11 +19,16 @@ use cimi_core::journal::{encode_frame, replay, Storage, Store, SyncPolicy};
 use cimi_core::Community;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }
 
 fn bench_dir() -> PathBuf {
-    let base = std::env::var_os("CIMI_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
+    let base = std::env::var_os("CIMI_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
     let dir = base.join(format!("journal-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -34,7 +39,11 @@ fn bench_dir() -> PathBuf {
 /// constant size per operation.
 fn store(dir: &PathBuf, policy: SyncPolicy) -> (Store, cimi_core::ids::MemberId) {
     let (mut s, _) = Store::open_with(dir, cimi_core::Statutes::cimi(), policy).unwrap();
-    let id = s.execute("bench", |c| c.add_member("bench@interieur.gouv.fr", Default::default(), t0())).unwrap();
+    let id = s
+        .execute("bench", |c| {
+            c.add_member("bench@interieur.gouv.fr", Default::default(), t0())
+        })
+        .unwrap();
     (s, id)
 }
 
@@ -64,15 +73,25 @@ fn main() {
 
     // One record per operation: its size, for the raw loop.
     let (mut s, id) = store(&dir.join("size"), SyncPolicy::Never);
-    let before = std::fs::metadata(dir.join("size/journal.log")).unwrap().len();
-    s.execute("bench", |c| c.set_bureau_role(id, Some("liste"), t0())).unwrap();
-    let record_len = (std::fs::metadata(dir.join("size/journal.log")).unwrap().len() - before) as usize;
+    let before = std::fs::metadata(dir.join("size/journal.log"))
+        .unwrap()
+        .len();
+    s.execute("bench", |c| c.set_bureau_role(id, Some("liste"), t0()))
+        .unwrap();
+    let record_len = (std::fs::metadata(dir.join("size/journal.log"))
+        .unwrap()
+        .len()
+        - before) as usize;
     drop(s);
 
     // Raw loop: write + fdatasync of a record-sized buffer.
     let raw = {
         let path = dir.join("raw.log");
-        let mut f = OpenOptions::new().create(true).append(true).open(&path).unwrap();
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
         let mut line = Vec::new();
         encode_frame(&vec![b'x'; record_len.saturating_sub(46)], &mut line);
         let start = Instant::now();
@@ -85,7 +104,11 @@ fn main() {
 
     let per_record = |policy: SyncPolicy, group: usize, name: &str| {
         let (mut s, id) = store(&dir.join(name), policy);
-        let ops = if policy == SyncPolicy::Never { n_sync * 10 } else { n_sync };
+        let ops = if policy == SyncPolicy::Never {
+            n_sync * 10
+        } else {
+            n_sync
+        };
         let start = Instant::now();
         let mut done = 0;
         let mut flip = false;
@@ -127,9 +150,18 @@ fn main() {
     // Replay: a journal of registrations (member + registration records).
     let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut base = Community::new(cimi_benches::statutes()).unwrap();
-    let ev = base.schedule_event(EventSpec::new(EventKind::Conference, "Rencontres", schedule(90), 5_000), t0()).unwrap();
+    let ev = base
+        .schedule_event(
+            EventSpec::new(EventKind::Conference, "Rencontres", schedule(90), 5_000),
+            t0(),
+        )
+        .unwrap();
     let people = cimi_benches::directory(n_replay / 2 + 1, 9);
-    let mut writer = Store::with_storage(base.clone(), Box::new(Memory(bytes.clone())), SyncPolicy::Never);
+    let mut writer = Store::with_storage(
+        base.clone(),
+        Box::new(Memory(bytes.clone())),
+        SyncPolicy::Never,
+    );
     let mut written = 0;
     for chunk in people.chunks(1_000) {
         writer

@@ -35,7 +35,13 @@ impl Scan {
             members: c
                 .members()
                 .filter(|m| m.erased_at.is_none())
-                .map(|m| (m.id, m.skills.iter().filter_map(|s| normalize_skill(s)).collect(), m.status(window, t0())))
+                .map(|m| {
+                    (
+                        m.id,
+                        m.skills.iter().filter_map(|s| normalize_skill(s)).collect(),
+                        m.status(window, t0()),
+                    )
+                })
                 .collect(),
         }
     }
@@ -50,7 +56,11 @@ impl Scan {
                 continue;
             }
             skilled += 1;
-            let shared: Vec<&str> = wanted.iter().filter(|w| s.contains(*w)).map(String::as_str).collect();
+            let shared: Vec<&str> = wanted
+                .iter()
+                .filter(|w| s.contains(*w))
+                .map(String::as_str)
+                .collect();
             for w in &shared {
                 *df.entry(w).or_default() += 1;
             }
@@ -63,7 +73,10 @@ impl Scan {
             .filter(|(i, _)| Some(self.members[*i].0) != exclude)
             .map(|(i, shared)| Suggestion {
                 member: self.members[i].0,
-                score: shared.iter().map(|w| (1.0 + skilled as f64 / df[w] as f64).ln()).sum(),
+                score: shared
+                    .iter()
+                    .map(|w| (1.0 + skilled as f64 / df[w] as f64).ln())
+                    .sum(),
                 shared_skills: shared.iter().map(|s| s.to_string()).collect(),
                 status: self.members[i].2,
             })
@@ -80,12 +93,18 @@ impl Scan {
 }
 
 fn bench(cr: &mut Criterion) {
-    let n: usize = std::env::var("CIMI_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::var("CIMI_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let started = Instant::now();
     let people = directory(n, 42);
     let c = community(&people, t0());
     let scan = Scan::new(&c);
-    eprintln!("directory of {n} members built in {:.1?}", started.elapsed());
+    eprintln!(
+        "directory of {n} members built in {:.1?}",
+        started.elapsed()
+    );
 
     // A request needing one rare and one common skill, by a member.
     let wanted = ["Radio logicielle", "Docker"];
@@ -101,8 +120,12 @@ fn bench(cr: &mut Criterion) {
 
     let mut group = cr.benchmark_group(format!("suggest/n={n}"));
     group.sample_size(20);
-    group.bench_function("index", |b| b.iter(|| black_box(c.suggest_for_skills(black_box(&wanted), asker, k, t0()))));
-    group.bench_function("full_scan", |b| b.iter(|| black_box(scan.suggest(black_box(&wanted), asker, k))));
+    group.bench_function("index", |b| {
+        b.iter(|| black_box(c.suggest_for_skills(black_box(&wanted), asker, k, t0())))
+    });
+    group.bench_function("full_scan", |b| {
+        b.iter(|| black_box(scan.suggest(black_box(&wanted), asker, k)))
+    });
     group.finish();
 
     // The ratio, measured here in the same process.

@@ -234,7 +234,8 @@ fn check_local(local: &str) -> Result<(), AddressError> {
 
 /// Normalises a host name to lowercase ASCII, refusing anything that is not a
 /// plain host name or that could mislead a reader.
-pub(crate) fn normalize_domain(domain: &str) -> Result<String, AddressError> {
+pub(crate) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>, AddressError> {
+    use std::borrow::Cow;
     if domain.is_empty() {
         return Err(AddressError::MissingAt);
     }
@@ -247,8 +248,12 @@ pub(crate) fn normalize_domain(domain: &str) -> Result<String, AddressError> {
     if domain.ends_with('.') {
         return Err(AddressError::TrailingDot);
     }
-    let ascii = if domain.is_ascii() {
-        domain.to_ascii_lowercase()
+    let ascii: Cow<'_, str> = if domain.is_ascii() {
+        if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(domain.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(domain)
+        }
     } else {
         let ascii = idna::domain_to_ascii(domain).map_err(|_| AddressError::InvalidDomain)?;
         // Refuse compatibility mappings (fullwidth forms, ideographic dots…):
@@ -257,7 +262,7 @@ pub(crate) fn normalize_domain(domain: &str) -> Result<String, AddressError> {
         if result.is_err() || back != domain.to_lowercase() {
             return Err(AddressError::NonCanonicalDomain);
         }
-        ascii
+        Cow::Owned(ascii)
     };
     if ascii.len() > MAX_DOMAIN_LEN {
         return Err(AddressError::InvalidDomain);
@@ -307,21 +312,33 @@ impl EmailAddress {
     /// );
     /// ```
     pub fn parse(input: &str) -> Result<EmailAddress, AddressError> {
-        if input.chars().any(is_forbidden_char) {
+        let text = input.trim_matches(' ');
+        // One pass over the bytes decides the common case: plain ASCII.
+        let mut plain = true;
+        for &b in text.as_bytes() {
+            if b >= 0x80 {
+                plain = false;
+            } else if b < 0x20 || b == 0x7f {
+                return Err(AddressError::ForbiddenCharacter);
+            } else if b == b' ' || b == b'<' || b == b'>' {
+                return Err(AddressError::WhiteSpace);
+            }
+        }
+        if !plain {
+            if input.chars().any(is_forbidden_char) {
+                return Err(AddressError::ForbiddenCharacter);
+            }
+            if text.chars().any(char::is_whitespace) {
+                return Err(AddressError::WhiteSpace);
+            }
+        } else if input.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return Err(AddressError::ForbiddenCharacter);
         }
-        let text = input.trim_matches(' ');
         if text.is_empty() {
             return Err(AddressError::Empty);
         }
         if text.len() > MAX_ADDRESS_LEN {
             return Err(AddressError::TooLong);
-        }
-        if text.chars().any(char::is_whitespace) {
-            return Err(AddressError::WhiteSpace);
-        }
-        if text.contains('<') || text.contains('>') {
-            return Err(AddressError::WhiteSpace);
         }
         let at = text.rfind('@').ok_or(AddressError::MissingAt)?;
         let (local, domain) = (&text[..at], &text[at + 1..]);
@@ -330,17 +347,26 @@ impl EmailAddress {
         }
         check_local(local)?;
         let domain = normalize_domain(domain)?;
-        let normalized = format!("{local}@{domain}");
+        let mut normalized = String::with_capacity(local.len() + 1 + domain.len());
+        normalized.push_str(local);
+        normalized.push('@');
+        normalized.push_str(&domain);
         if normalized.len() > MAX_ADDRESS_LEN {
             return Err(AddressError::TooLong);
         }
-        // A second opinion from a maintained RFC 5322 parser: whatever it refuses,
-        // we refuse too.
-        let options = email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal();
-        if email_address::EmailAddress::parse_with_options(&normalized, options).is_err() {
-            return Err(AddressError::InvalidDomain);
+        // A second opinion from a maintained RFC 5322 parser for anything
+        // beyond letters, digits and `.-_+` (which our own rules settle):
+        // whatever it refuses, we refuse too.
+        let simple = local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b));
+        if !simple {
+            let options = email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal();
+            if email_address::EmailAddress::parse_with_options(&normalized, options).is_err() {
+                return Err(AddressError::InvalidLocalPart);
+            }
         }
         Ok(EmailAddress {
             text: normalized.into_boxed_str(),
@@ -529,11 +555,16 @@ impl FromStr for AddressPattern {
         } else if let Some(suffix) = domain.strip_prefix("*.") {
             DomainPattern::SubdomainOf(
                 normalize_domain(suffix)
+                    .map(|d| d.into_owned())
                     .or_else(|e| single_label(suffix).ok_or(e))
                     .map_err(PatternError::InvalidDomain)?,
             )
         } else {
-            DomainPattern::Exact(normalize_domain(domain).map_err(PatternError::InvalidDomain)?)
+            DomainPattern::Exact(
+                normalize_domain(domain)
+                    .map_err(PatternError::InvalidDomain)?
+                    .into_owned(),
+            )
         };
         let text = format!(
             "{}@{}",

@@ -19,6 +19,7 @@ use crate::address::AddressError;
 use crate::event::{EventState, TimeError};
 use crate::help::HelpState;
 use crate::i18n::Lang;
+use crate::interop::InteropError;
 use crate::journal::StoreError;
 use crate::registration::Refusal;
 use crate::statutes::StatutesError;
@@ -339,12 +340,15 @@ pub enum Error {
     /// The durable store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An import or export (calendar, spreadsheet, e-mail) cannot be carried out.
+    #[error(transparent)]
+    Interop(#[from] InteropError),
 }
 
 impl Error {
     /// The family of the error; the bindings map each family to one exception
     /// class: `refused`, `not_found`, `invalid_state`, `invalid_input`,
-    /// `statutes`, `format`, `publication_refused`, `store`.
+    /// `statutes`, `format`, `publication_refused`, `store`, `interop`.
     pub fn family(&self) -> &'static str {
         match self {
             Error::Refused(_) => "refused",
@@ -355,6 +359,7 @@ impl Error {
             Error::Format(_) => "format",
             Error::PublicationRefused(_) => "publication_refused",
             Error::Store(_) => "store",
+            Error::Interop(_) => "interop",
         }
     }
 
@@ -377,6 +382,7 @@ impl Error {
             Error::Format(f) => f.kind(),
             Error::PublicationRefused(p) => p.kind(),
             Error::Store(s) => s.kind(),
+            Error::Interop(i) => i.kind(),
         }
     }
 
@@ -402,6 +408,7 @@ impl Error {
             (Error::Format(f), _) => f.message(lang),
             (Error::PublicationRefused(p), _) => p.message(lang),
             (Error::Store(s), _) => s.message(lang),
+            (Error::Interop(i), _) => i.message(lang),
             _ => self.to_string(),
         }
     }

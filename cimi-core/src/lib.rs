@@ -52,6 +52,7 @@ pub mod event;
 pub mod help;
 mod i18n;
 pub mod ids;
+pub mod interop;
 pub mod journal;
 pub mod member;
 pub mod registration;

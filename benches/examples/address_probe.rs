@@ -1,0 +1,26 @@
+//! Cost of the address check and of its parts.
+use std::hint::black_box;
+use std::time::Instant;
+fn main() {
+    let people = cimi_benches::directory(100_000, 42);
+    let addrs: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
+    let t = Instant::now();
+    for a in &addrs {
+        black_box(cimi_core::address::EmailAddress::parse(a).is_ok());
+    }
+    println!(
+        "EmailAddress::parse {:.0} ns",
+        t.elapsed().as_nanos() as f64 / addrs.len() as f64
+    );
+    let o = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal();
+    let t = Instant::now();
+    for a in &addrs {
+        black_box(email_address::EmailAddress::parse_with_options(a, o).is_ok());
+    }
+    println!(
+        "email_address crate {:.0} ns",
+        t.elapsed().as_nanos() as f64 / addrs.len() as f64
+    );
+}

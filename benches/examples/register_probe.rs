@@ -1,0 +1,24 @@
+//! Registration decisions in a loop, for profilers (`perf record`).
+use cimi_benches::{directory, request_of, schedule, t0};
+use cimi_core::event::{EventKind, EventSpec};
+use cimi_core::Community;
+use std::hint::black_box;
+fn main() {
+    let people = directory(200_000, 3);
+    let reqs: Vec<_> = people.iter().map(request_of).collect();
+    let mut c = Community::new(cimi_benches::statutes()).unwrap();
+    let ev = c
+        .schedule_event(
+            EventSpec::new(EventKind::Conference, "R", schedule(60), 100_000),
+            t0(),
+        )
+        .unwrap();
+    let start = std::time::Instant::now();
+    for r in &reqs {
+        black_box(c.register(ev, r, t0()).unwrap());
+    }
+    println!(
+        "{:.0} ns per registration",
+        start.elapsed().as_nanos() as f64 / reqs.len() as f64
+    );
+}
