@@ -19,3 +19,6 @@ cargo test --workspace --locked
 
 step "main job"
 cargo run -q -p cimi-core --locked --example miditech_2017 -- --lang en >/dev/null
+
+step "Python module: wheel, stubtest, pytest"
+bash cimi-py/scripts/test.sh

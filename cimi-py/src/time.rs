@@ -1,0 +1,68 @@
+//! Datetimes: timezone-aware Python `datetime` <-> the core's UTC instants.
+//!
+//! Python gives any aware `datetime` (fixed offset, `zoneinfo`, pandas
+//! `Timestamp`...); it is converted to UTC. A naive `datetime` is refused
+//! with `cimi.InvalidInput` (kind `naive_datetime`): guessing a timezone is
+//! how registrations end up an hour off. Returned datetimes are aware, in UTC.
+
+use chrono::{DateTime, Utc};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDateTime, PyTzInfo, PyTzInfoAccess};
+
+use crate::convert::type_name;
+use crate::errors::invalid_input;
+
+/// Converts an aware `datetime` to a UTC instant; `what` names the argument
+/// in error messages.
+pub fn to_utc(value: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
+    let py = value.py();
+    let dt = value.cast::<PyDateTime>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what}: expected a timezone-aware datetime.datetime, got {}",
+            type_name(value)
+        ))
+    })?;
+    let utc = PyTzInfo::utc(py)?;
+    if let Some(tz) = dt.get_tzinfo() {
+        // Fast path: already in UTC.
+        if tz.is(&*utc) {
+            return dt.extract();
+        }
+    }
+    if dt.call_method0("utcoffset")?.is_none() {
+        return Err(invalid_input(
+            py,
+            "naive_datetime",
+            format!("{what}: naive datetime refused; pass a timezone-aware datetime (e.g. tzinfo=datetime.timezone.utc or zoneinfo.ZoneInfo(\"Europe/Paris\"))"),
+            format!("{what} : date et heure sans fuseau refusées ; donnez une datetime avec fuseau (par exemple tzinfo=datetime.timezone.utc ou zoneinfo.ZoneInfo(\"Europe/Paris\"))"),
+        ));
+    }
+    dt.call_method1("astimezone", (utc,))
+        .map_err(|e| {
+            if e.is_instance_of::<PyOverflowError>(py) {
+                crate::errors::invalid_argument(
+                    py,
+                    what,
+                    "is out of range once converted to UTC".into(),
+                    "est hors limites une fois converti en UTC".into(),
+                )
+            } else {
+                e
+            }
+        })?
+        .extract()
+}
+
+/// Like [`to_utc`], for optional arguments.
+pub fn opt_to_utc(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<DateTime<Utc>>> {
+    match value {
+        Some(v) if !v.is_none() => to_utc(v, what).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// `at=None` means now.
+pub fn at_or_now(value: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<Utc>> {
+    Ok(opt_to_utc(value, "at")?.unwrap_or_else(Utc::now))
+}

@@ -1,0 +1,48 @@
+"""Shared fixtures: a CIMI community, a clock and an open miditech."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator
+
+import pytest
+
+import cimi
+
+UTC = dt.timezone.utc
+#: "Now" for the tests: the registrations arrive a few weeks before the event.
+NOW = dt.datetime(2030, 11, 20, 9, 0, tzinfo=UTC)
+STARTS = dt.datetime(2030, 12, 12, 11, 30, tzinfo=UTC)
+ENDS = dt.datetime(2030, 12, 12, 13, 30, tzinfo=UTC)
+
+
+def person(email: str, **extra: Any) -> dict[str, Any]:
+    """A complete registration request (the fields of seed 003)."""
+    request: dict[str, Any] = dict(
+        email=email,
+        family_name="Martin",
+        given_name="Alice",
+        service="DNUM",
+        grade="ingénieure des SIC",
+        function="architecte",
+        acknowledged=["deontology", "pssi"],
+    )
+    request.update(extra)
+    return request
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    cimi.set_language("en")
+    yield
+    cimi.set_language("en")
+
+
+@pytest.fixture
+def community() -> cimi.Community:
+    return cimi.Community.cimi()
+
+
+@pytest.fixture
+def event(community: cimi.Community) -> int:
+    return community.schedule_event("miditech", "L'État plateforme", STARTS, ENDS, 80, at=NOW)
