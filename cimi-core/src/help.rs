@@ -244,8 +244,8 @@ pub struct Suggestion {
 /// The inverted index from normalised skill to the (non-erased) members who have it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SkillIndex {
-    postings: HashMap<String, BTreeSet<MemberId>>,
-    skilled: HashMap<MemberId, BTreeSet<String>>,
+    postings: crate::community::FastMap<String, BTreeSet<MemberId>>,
+    skilled: crate::community::FastMap<MemberId, BTreeSet<String>>,
 }
 
 impl SkillIndex {
