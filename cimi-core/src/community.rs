@@ -1687,7 +1687,7 @@ impl Community {
                     found,
                     supported: COMMUNITY_FORMAT_VERSION,
                 }
-                .into())
+                .into());
             }
             None => return Err(FormatError::Syntax("missing \"version\"".into()).into()),
         }

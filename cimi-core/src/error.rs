@@ -110,7 +110,9 @@ pub enum StateError {
         requested: u32,
     },
     /// A quota lower than the seats already confirmed for that audience.
-    #[error("{confirmed} seats are confirmed for audience '{audience}'; its quota cannot go down to {requested}")]
+    #[error(
+        "{confirmed} seats are confirmed for audience '{audience}'; its quota cannot go down to {requested}"
+    )]
     QuotaBelowConfirmed {
         /// Audience.
         audience: String,

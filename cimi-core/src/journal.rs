@@ -120,14 +120,29 @@ impl StoreError {
     /// The error in the given language.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (StoreError::Io { operation, path, detail }, Lang::Fr) => {
+            (
+                StoreError::Io {
+                    operation,
+                    path,
+                    detail,
+                },
+                Lang::Fr,
+            ) => {
                 format!("échec de {operation} sur {path} : {detail}")
             }
-            (StoreError::Corrupt { file, offset, detail }, Lang::Fr) => {
+            (
+                StoreError::Corrupt {
+                    file,
+                    offset,
+                    detail,
+                },
+                Lang::Fr,
+            ) => {
                 format!("{file} est endommagé à l'octet {offset} : {detail}")
             }
             (StoreError::Poisoned, Lang::Fr) => {
-                "le stockage refuse les écritures après une erreur d'entrée-sortie ; rouvrez-le".into()
+                "le stockage refuse les écritures après une erreur d'entrée-sortie ; rouvrez-le"
+                    .into()
             }
             (StoreError::InvalidActor, Lang::Fr) => format!(
                 "l'auteur doit compter de 1 à {MAX_ACTOR_CHARS} caractères, sans caractère de contrôle"
@@ -295,7 +310,7 @@ pub fn decode_frames<'a>(bytes: &'a [u8], file: &str) -> Result<Decoded<'a>, Sto
             }
             (None, _) => return Err(corrupt(at, "malformed record header")),
             (Some(_), None) => {
-                return Err(corrupt(at, "record length runs past the end of the file"))
+                return Err(corrupt(at, "record length runs past the end of the file"));
             }
         }
     }
@@ -498,14 +513,17 @@ pub fn replay(
             let (tx, rx) = std::sync::mpsc::sync_channel(threads * 2);
             for _ in 0..threads {
                 let (tx, chunks, next, stop) = (tx.clone(), &chunks, &next, &stop);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= chunks.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        break;
-                    }
-                    let parsed: Result<Vec<_>, StoreError> = chunks[i].iter().map(parse).collect();
-                    if tx.send((i, parsed)).is_err() {
-                        break;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= chunks.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            break;
+                        }
+                        let parsed: Result<Vec<_>, StoreError> =
+                            chunks[i].iter().map(parse).collect();
+                        if tx.send((i, parsed)).is_err() {
+                            break;
+                        }
                     }
                 });
             }

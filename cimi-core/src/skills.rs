@@ -26,8 +26,8 @@
 //! assert_eq!(normalize_skill(" - "), None);
 //! ```
 
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Normalises a skill tag (see the module documentation); `None` when nothing is left.
 pub fn normalize_skill(tag: &str) -> Option<String> {

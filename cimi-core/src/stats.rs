@@ -17,7 +17,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
 use crate::community::Community;
-use crate::event::{to_paris, EventKind, EventState};
+use crate::event::{EventKind, EventState, to_paris};
 use crate::ids::EventId;
 use crate::member::MemberStatus;
 use crate::registration::{Attendance, RegistrationStatus, Seat};

@@ -271,9 +271,7 @@ pub enum StatutesError {
     #[error("invalid statutes document: {0}")]
     Syntax(String),
     /// The document declares a format version this library does not know.
-    #[error(
-        "unsupported statutes format version {found} (this library reads version {supported})"
-    )]
+    #[error("unsupported statutes format version {found} (this library reads version {supported})")]
     UnsupportedVersion {
         /// Version found in the document.
         found: u32,
@@ -510,14 +508,54 @@ impl Statutes {
                 members_active: true,
             },
             channels: vec![
-                channel("forum", ChannelKind::Forum, "Forum CIMI", ChannelVisibility::MinistryInternal),
-                channel("wiki", ChannelKind::Wiki, "Wiki CIMI", ChannelVisibility::MinistryInternal),
-                channel("mailing_list", ChannelKind::MailingList, "Liste de diffusion CIMI", ChannelVisibility::MembersOnly),
-                channel("contact", ChannelKind::ContactMailbox, "cimi@interieur.gouv.fr", ChannelVisibility::MinistryInternal),
-                channel("tchap", ChannelKind::TchapRoom, "Salon Tchap CIMI", ChannelVisibility::MinistryInternal),
-                channel("twitter", ChannelKind::PublicSocial, "@communaute_cimi", ChannelVisibility::Public),
-                channel("intranet", ChannelKind::IntranetSite, "Site intranet CIMI", ChannelVisibility::MinistryInternal),
-                channel("github", ChannelKind::CodeForge, "GitHub CIMI", ChannelVisibility::Public),
+                channel(
+                    "forum",
+                    ChannelKind::Forum,
+                    "Forum CIMI",
+                    ChannelVisibility::MinistryInternal,
+                ),
+                channel(
+                    "wiki",
+                    ChannelKind::Wiki,
+                    "Wiki CIMI",
+                    ChannelVisibility::MinistryInternal,
+                ),
+                channel(
+                    "mailing_list",
+                    ChannelKind::MailingList,
+                    "Liste de diffusion CIMI",
+                    ChannelVisibility::MembersOnly,
+                ),
+                channel(
+                    "contact",
+                    ChannelKind::ContactMailbox,
+                    "cimi@interieur.gouv.fr",
+                    ChannelVisibility::MinistryInternal,
+                ),
+                channel(
+                    "tchap",
+                    ChannelKind::TchapRoom,
+                    "Salon Tchap CIMI",
+                    ChannelVisibility::MinistryInternal,
+                ),
+                channel(
+                    "twitter",
+                    ChannelKind::PublicSocial,
+                    "@communaute_cimi",
+                    ChannelVisibility::Public,
+                ),
+                channel(
+                    "intranet",
+                    ChannelKind::IntranetSite,
+                    "Site intranet CIMI",
+                    ChannelVisibility::MinistryInternal,
+                ),
+                channel(
+                    "github",
+                    ChannelKind::CodeForge,
+                    "GitHub CIMI",
+                    ChannelVisibility::Public,
+                ),
             ],
         }
     }
@@ -634,12 +672,12 @@ impl Statutes {
             Some(other) => {
                 return Err(StatutesError::Syntax(format!(
                     "format is '{other}', expected '{STATUTES_FORMAT}'"
-                )))
+                )));
             }
             None => {
                 return Err(StatutesError::Syntax(format!(
                     "missing \"format\": \"{STATUTES_FORMAT}\""
-                )))
+                )));
             }
         }
         match header.version {
@@ -648,7 +686,7 @@ impl Statutes {
                 return Err(StatutesError::UnsupportedVersion {
                     found,
                     supported: STATUTES_FORMAT_VERSION,
-                })
+                });
             }
             None => return Err(StatutesError::Syntax("missing \"version\"".into())),
         }

@@ -42,7 +42,7 @@ use crate::address::EmailAddress;
 use crate::change::{Action, Record};
 use crate::community::Community;
 use crate::error::{Entity, Error};
-use crate::event::{to_paris, EventState};
+use crate::event::{EventState, to_paris};
 use crate::help::HelpRequestId;
 use crate::i18n::Lang;
 use crate::ids::{EventId, MemberId};
@@ -225,7 +225,9 @@ pub struct Channel {
 #[non_exhaustive]
 pub enum PublicationRefusal {
     /// An internal item on a channel wider than the ministry.
-    #[error("an internal watch item cannot be published on '{channel}', which is wider than the ministry")]
+    #[error(
+        "an internal watch item cannot be published on '{channel}', which is wider than the ministry"
+    )]
     InternalItemOnPublicChannel {
         /// The channel.
         channel: String,

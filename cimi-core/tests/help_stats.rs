@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
+use cimi_core::Community;
 use cimi_core::community::MemberProfile;
 use cimi_core::event::{EventKind, EventSpec, Schedule};
 use cimi_core::help::{HelpState, Visibility};
 use cimi_core::ids::MemberId;
 use cimi_core::member::{Affiliation, MemberStatus};
 use cimi_core::registration::RegistrationRequest;
-use cimi_core::Community;
 use proptest::prelude::*;
 
 fn paris(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {

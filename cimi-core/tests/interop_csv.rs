@@ -11,8 +11,8 @@ use cimi_core::community::MemberProfile;
 use cimi_core::event::{EventKind, EventSpec, Schedule};
 use cimi_core::ids::EventId;
 use cimi_core::interop::csv::{
-    attendees, directory, import_members, Column, CsvOptions, Encoding, ImportOptions,
-    ImportReport, RowProblem, MAX_CSV_BYTES,
+    Column, CsvOptions, Encoding, ImportOptions, ImportReport, MAX_CSV_BYTES, RowProblem,
+    attendees, directory, import_members,
 };
 use cimi_core::registration::RegistrationRequest;
 use cimi_core::{Community, Lang};

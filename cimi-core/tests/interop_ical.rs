@@ -9,16 +9,16 @@ use std::path::PathBuf;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Paris;
 use chrono_tz::OffsetComponents;
+use cimi_core::Community;
 use cimi_core::event::{
     EventKind, EventSpec, ItemKind, ProgramItem, RemoteBroadcast, Schedule, Speaker, Venue,
 };
 use cimi_core::ids::{EventId, RegistrationId};
 use cimi_core::interop::ical::{
-    self, canonical_text, escape_text, fold, unescape_text, unfold, MAX_LINE_OCTETS, PROPERTY_NAMES,
+    self, MAX_LINE_OCTETS, PROPERTY_NAMES, canonical_text, escape_text, fold, unescape_text, unfold,
 };
 use cimi_core::registration::RegistrationRequest;
 use cimi_core::statutes::Statutes;
-use cimi_core::Community;
 use proptest::prelude::*;
 
 fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -223,7 +223,10 @@ fn event_golden() {
         "Lieu : DGGN, 4 rue Claude Bernard, 92130 Issy-les-Moulineaux",
         "Visioconférence : https://visio.interieur.gouv.fr/cimi/etat-plateforme",
     ] {
-        assert!(description.contains(part), "{part:?} not in {description:?}");
+        assert!(
+            description.contains(part),
+            "{part:?} not in {description:?}"
+        );
     }
     assert_eq!(property(&u, "UID:"), [ical::event_uid(&c, miditech)]);
 }
@@ -272,17 +275,23 @@ fn invitations_follow_the_registration() {
     );
     assert_eq!(
         property(&u, "ATTENDEE;"),
-        ["CN=\"Jean Dupont\";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:jean.dupont@interieur.gouv.fr"]
+        [
+            "CN=\"Jean Dupont\";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:jean.dupont@interieur.gouv.fr"
+        ]
     );
     assert_eq!(property(&u, "UID:"), [ical::event_uid(&c, miditech)]);
-    assert!(unescape_text(property(&u, "DESCRIPTION:")[0])
-        .contains("Votre inscription : confirmée, sur place"));
+    assert!(
+        unescape_text(property(&u, "DESCRIPTION:")[0])
+            .contains("Votre inscription : confirmée, sur place")
+    );
 
     let w = unfold(&ical::invitation(&c, waiting, "cimi@interieur.gouv.fr", now).unwrap());
     assert_eq!(property(&w, "METHOD:"), ["REQUEST"]);
     assert!(property(&w, "ATTENDEE;")[0].contains(";PARTSTAT=TENTATIVE;"));
-    assert!(unescape_text(property(&w, "DESCRIPTION:")[0])
-        .contains("Votre inscription : en liste d'attente"));
+    assert!(
+        unescape_text(property(&w, "DESCRIPTION:")[0])
+            .contains("Votre inscription : en liste d'attente")
+    );
 
     let x = unfold(&ical::invitation(&c, cancelled, "cimi@interieur.gouv.fr", now).unwrap());
     assert_eq!(property(&x, "METHOD:"), ["CANCEL"]);

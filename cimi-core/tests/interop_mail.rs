@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use cimi_core::event::{EventKind, EventSpec, RemoteBroadcast, Schedule, Venue};
 use cimi_core::ids::EventId;
 use cimi_core::interop::mail::{
-    read_request, register_from_email, MailOutcome, MailPolicy, MAX_MESSAGE_BYTES,
+    MAX_MESSAGE_BYTES, MailOutcome, MailPolicy, read_request, register_from_email,
 };
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::{Community, Lang};
@@ -283,9 +283,9 @@ proptest! {
 #[test]
 fn every_problem_has_a_stable_kind_and_two_languages() {
     use cimi_core::address::AddressError;
+    use cimi_core::interop::InteropError;
     use cimi_core::interop::csv::{Column, RowProblem};
     use cimi_core::interop::mail::{EventChoice, MailProblem};
-    use cimi_core::interop::InteropError;
     use cimi_core::registration::Refusal;
     let choice = vec![EventChoice {
         id: EventId::new(1),

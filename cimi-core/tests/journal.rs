@@ -11,7 +11,7 @@ use cimi_core::event::{EventKind, EventSpec, Schedule};
 use cimi_core::help::Visibility;
 use cimi_core::ids::EventId;
 use cimi_core::journal::{
-    decode_frames, encode_frame, replay, Storage, Store, Subject, SyncPolicy,
+    Storage, Store, Subject, SyncPolicy, decode_frames, encode_frame, replay,
 };
 use cimi_core::member::ConsentKind;
 use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
@@ -404,9 +404,11 @@ fn snapshots_shorten_replay_and_compaction_keeps_the_state() {
     let history = store.history(Subject::Event(ev)).unwrap();
     assert!(history.len() >= 8, "{}", history.len());
     assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
-    assert!(history
-        .iter()
-        .all(|r| r.actor == "organiser" || r.actor == "guichet"));
+    assert!(
+        history
+            .iter()
+            .all(|r| r.actor == "organiser" || r.actor == "guichet")
+    );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -509,10 +511,12 @@ fn erasure_leaves_no_byte_of_the_person_after_compaction_and_keeps_aggregates() 
     assert_eq!(stats.attended, 1);
     drop(store);
     let (store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
-    assert!(store
-        .community()
-        .member_by_email("zoe.quenouille@interieur.gouv.fr")
-        .is_none());
+    assert!(
+        store
+            .community()
+            .member_by_email("zoe.quenouille@interieur.gouv.fr")
+            .is_none()
+    );
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -539,10 +543,12 @@ fn retention_erases_dormant_non_members_after_the_delay() {
         .unwrap();
     let end = t0() + Duration::days(30) + Duration::hours(2);
     store.execute("x", |c| c.mark_held(ev, end)).unwrap();
-    assert!(store
-        .apply_retention("dpo", end + Duration::days(89))
-        .unwrap()
-        .is_empty());
+    assert!(
+        store
+            .apply_retention("dpo", end + Duration::days(89))
+            .unwrap()
+            .is_empty()
+    );
     let erased = store
         .apply_retention("dpo", end + Duration::days(91))
         .unwrap();

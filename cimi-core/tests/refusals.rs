@@ -145,9 +145,10 @@ fn registration_not_open_yet() {
         "{}",
         r.message(Lang::Fr)
     );
-    assert!(c
-        .register(ev, &valid("alice@interieur.gouv.fr"), opens)
-        .is_ok());
+    assert!(
+        c.register(ev, &valid("alice@interieur.gouv.fr"), opens)
+            .is_ok()
+    );
 
     let (mut c, ev) = community(10, |mut s| {
         s.draft = true;
@@ -158,9 +159,10 @@ fn registration_not_open_yet() {
         "registration_not_open_yet"
     );
     c.open_registration(ev, now()).unwrap();
-    assert!(c
-        .register(ev, &valid("alice@interieur.gouv.fr"), now())
-        .is_ok());
+    assert!(
+        c.register(ev, &valid("alice@interieur.gouv.fr"), now())
+            .is_ok()
+    );
 }
 
 #[test]

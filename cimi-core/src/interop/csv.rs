@@ -42,7 +42,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::{has_forbidden_chars, loose_key, InteropError};
+use super::{InteropError, has_forbidden_chars, loose_key};
 use crate::address::{AddressError, EmailAddress};
 use crate::community::{Community, MemberProfile};
 use crate::error::{Entity, Error, StateError};
@@ -366,18 +366,20 @@ pub fn attendees(
         });
     }
     let lang = options.lang;
-    let mut rows = vec![[
-        Column::FamilyName,
-        Column::GivenName,
-        Column::Service,
-        Column::Grade,
-        Column::Function,
-        Column::Email,
-    ]
-    .iter()
-    .map(|c| c.label(lang).to_string())
-    .chain([lang.pick("statut", "status").to_string()])
-    .collect::<Vec<_>>()];
+    let mut rows = vec![
+        [
+            Column::FamilyName,
+            Column::GivenName,
+            Column::Service,
+            Column::Grade,
+            Column::Function,
+            Column::Email,
+        ]
+        .iter()
+        .map(|c| c.label(lang).to_string())
+        .chain([lang.pick("statut", "status").to_string()])
+        .collect::<Vec<_>>(),
+    ];
     for r in community.registrations(event) {
         if r.status == RegistrationStatus::Cancelled && !options.include_cancelled {
             continue;
@@ -416,14 +418,16 @@ pub fn attendees(
 pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>) -> String {
     let lang = options.lang;
     let window = community.statutes().activity_window();
-    let mut rows = vec![Column::ALL
-        .iter()
-        .map(|c| c.label(lang).to_string())
-        .chain([
-            lang.pick("statut", "status").to_string(),
-            lang.pick("membre depuis", "member since").to_string(),
-        ])
-        .collect::<Vec<_>>()];
+    let mut rows = vec![
+        Column::ALL
+            .iter()
+            .map(|c| c.label(lang).to_string())
+            .chain([
+                lang.pick("statut", "status").to_string(),
+                lang.pick("membre depuis", "member since").to_string(),
+            ])
+            .collect::<Vec<_>>(),
+    ];
     for m in community.members().filter(|m| m.erased_at.is_none()) {
         rows.push(vec![
             m.family_name.clone(),

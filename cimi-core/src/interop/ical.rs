@@ -43,7 +43,7 @@ use chrono::{DateTime, Utc};
 use crate::address::EmailAddress;
 use crate::community::Community;
 use crate::error::{Entity, Error, StateError};
-use crate::event::{paris_instant, Event, EventState};
+use crate::event::{Event, EventState, paris_instant};
 use crate::i18n::Lang;
 use crate::ids::{EventId, RegistrationId};
 use crate::registration::{Registration, RegistrationStatus, Seat};
@@ -437,11 +437,7 @@ fn slug(name: &str) -> String {
         .take(40)
         .collect();
     let s = s.trim_matches('-').to_string();
-    if s.is_empty() {
-        "community".into()
-    } else {
-        s
-    }
+    if s.is_empty() { "community".into() } else { s }
 }
 
 /// The stable UID of an event: derived from its identifier and the community
@@ -861,7 +857,9 @@ mod tests {
 
     #[test]
     fn hostile_event_fields() {
-        check_hostile("x\r\nEND:VEVENT\r\nBEGIN:VEVENT\nX-EVIL:1\rY:2\u{2028}Z:3\u{85}\u{0B}\u{0C}\u{1C}\"^;,\\");
+        check_hostile(
+            "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\nX-EVIL:1\rY:2\u{2028}Z:3\u{85}\u{0B}\u{0C}\u{1C}\"^;,\\",
+        );
     }
 
     proptest! {

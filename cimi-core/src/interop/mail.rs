@@ -64,7 +64,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderName, MessageParser, PartType};
 
-use super::{excerpt, has_forbidden_chars, loose_key, InteropError};
+use super::{InteropError, excerpt, has_forbidden_chars, loose_key};
 use crate::address::{AddressError, EmailAddress};
 use crate::community::{Community, RegistrationOutcome};
 use crate::error::Error;
@@ -497,7 +497,7 @@ pub fn read_request(
         many => {
             return Ok(MailReading::refuse(MailProblem::SeveralSenders {
                 count: many.len(),
-            }))
+            }));
         }
     };
     let mut reading = MailReading {

@@ -135,8 +135,8 @@ pub(crate) fn has_forbidden_chars(s: &str) -> bool {
 /// lowercase, every run of non-alphanumeric characters turned into one space,
 /// trimmed. `"L'État  plateforme"` and `"l etat plateforme"` have the same key.
 pub(crate) fn loose_key(s: &str) -> String {
-    use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(s.len());
     let mut space = true;
     for c in s.nfkd() {
