@@ -22,3 +22,6 @@ cargo run -q -p cimi-core --locked --example miditech_2017 -- --lang en >/dev/nu
 
 step "Python module: wheel, stubtest, pytest"
 bash cimi-py/scripts/test.sh
+
+step "FFI: bindings (Kotlin, Swift, Python), Python smoke test, Maven (Kotlin tests, Java consumer)"
+bash cimi-ffi/scripts/test.sh

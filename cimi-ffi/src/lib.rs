@@ -1,1 +1,134 @@
-//! FFI bindings: see issue 4.
+//! # cimi-ffi
+//!
+//! [uniffi](https://mozilla.github.io/uniffi-rs/) bindings of `cimi-core` for
+//! the JVM (Kotlin, and Java through the Kotlin classes), Swift and Python.
+//! The bindings are generated from the built library by the crate's own
+//! `uniffi-bindgen` binary (`scripts/generate.sh`).
+//!
+//! The layer is thin: it converts types and errors and never re-implements a
+//! domain rule.
+//!
+//! - **Objects**: [`Community`] holds a `cimi_core::Community` (inside the
+//!   core's journal `Store`, in memory or durable on disk) behind a `Mutex`,
+//!   so one instance can be shared between threads; in Kotlin and Java it is
+//!   `AutoCloseable`.
+//! - **Records and enums** mirror the core's data (see [`types`], [`help`],
+//!   [`watch`], [`stats`], [`store`], [`interop`]).
+//! - **Integers** are signed: `i64` for identifiers and instants, `i32` for
+//!   counts and capacities.
+//! - **Time**: instants are `i64` milliseconds since the epoch, UTC (see
+//!   [`time`]); every operation takes its instant explicitly (`at_ms`,
+//!   `now_ms`), [`now_ms`] gives the clock.
+//! - **Errors**: one [`CimiError`] (`CimiException` in Kotlin and Java) whose
+//!   variants are the core's error families, each with the stable `kind`,
+//!   the English message and the French one.
+//! - **No panic crosses the boundary**: each call runs under `catch_unwind`
+//!   and a panic becomes `CimiError::Internal` (kind `panic`); a lock poisoned
+//!   by it becomes kind `poisoned`. uniffi also catches any panic outside
+//!   those guards and raises its own `InternalException`.
+//!
+//! ```
+//! use cimi_ffi::{event_spec, now_ms, AttendanceMode, Community, EventKind, RegistrationRequest};
+//! let now = now_ms();
+//! let day = 24 * 3600 * 1000;
+//! let c = Community::cimi();
+//! let ev = c.schedule_event(event_spec(EventKind::Miditech, "L'État plateforme".into(),
+//!                                      now + day, now + day + 7_200_000, 1), now)?;
+//! let ask = |email: &str| RegistrationRequest {
+//!     email: email.into(), family_name: "Martin".into(), given_name: "Alice".into(),
+//!     service: "DNUM".into(), grade: "ingénieure".into(), function: "architecte".into(),
+//!     acknowledged: vec!["deontology".into(), "pssi".into()],
+//!     attendance: AttendanceMode::OnSite,
+//! };
+//! let first = c.register(ev, ask("alice@interieur.gouv.fr"), now)?;
+//! let refused = c.register(ev, ask("alice@gmail.com"), now).unwrap_err();
+//! assert_eq!(refused.kind(), "address_not_allowed");
+//! let second = c.register(ev, ask("bob@agri.gouv.fr"), now)?;
+//! let cancel = c.cancel_registration(first.registration.id, now + 1)?;
+//! assert_eq!(cancel.promoted, vec![second.registration.id]);
+//! # Ok::<(), cimi_ffi::CimiError>(())
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+uniffi::setup_scaffolding!();
+
+pub mod community;
+pub mod error;
+pub mod help;
+pub mod interop;
+#[cfg(feature = "probes")]
+pub mod probes;
+pub mod stats;
+pub mod store;
+pub mod time;
+pub mod types;
+pub mod watch;
+
+pub use community::Community;
+pub use error::{CimiError, ErrorInfo};
+pub use help::*;
+pub use interop::*;
+pub use stats::*;
+pub use store::*;
+pub use time::{
+    instant_from_rfc3339, instant_to_paris_rfc3339, instant_to_rfc3339, now_ms, paris_instant_ms,
+};
+pub use types::*;
+pub use watch::*;
+
+#[cfg(test)]
+mod tests;
+
+/// An event spec with the defaults: open for registration at once, no window,
+/// a waiting list, no quota, no venue, no broadcast, an empty program. Change
+/// its fields before `Community.scheduleEvent` (Java: `spec.setVenue(…)`).
+#[uniffi::export]
+pub fn event_spec(
+    kind: EventKind,
+    title: String,
+    starts_at_ms: i64,
+    ends_at_ms: i64,
+    capacity: i32,
+) -> EventSpec {
+    EventSpec {
+        kind,
+        title,
+        starts_at_ms,
+        ends_at_ms,
+        venue: None,
+        remote: None,
+        capacity,
+        quotas: Default::default(),
+        registration_opens_at_ms: None,
+        registration_closes_at_ms: None,
+        waitlist: true,
+        program: Vec::new(),
+        draft: false,
+    }
+}
+
+/// The CIMI statutes (the preset) as a JSON document: a starting point for
+/// another community's statutes (`Community.fromStatutesJson`).
+#[uniffi::export]
+pub fn cimi_statutes_json() -> String {
+    cimi_core::Statutes::cimi().to_json()
+}
+
+/// Checks an e-mail address and returns it normalised (domain in lower-case
+/// ASCII form); an invalid address is `CimiException.InvalidInput` with kind
+/// `invalid_address`.
+#[uniffi::export]
+pub fn normalize_email(email: String) -> Result<String, CimiError> {
+    community::guarded(|| {
+        Ok(cimi_core::address::EmailAddress::parse(&email)?
+            .as_str()
+            .to_string())
+    })
+}
+
+/// The version of this library.
+#[uniffi::export]
+pub fn library_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

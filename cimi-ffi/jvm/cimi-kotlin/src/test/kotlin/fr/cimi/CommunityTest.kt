@@ -1,0 +1,259 @@
+package fr.cimi
+
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.nio.file.Path
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+
+class CommunityTest {
+    @Test
+    fun `the CIMI preset carries its statutes`() {
+        Community.cimi().use { c ->
+            val s = c.statutes()
+            assertEquals(3, s.values.size)
+            assertEquals(5, s.objectives.size)
+            assertEquals(listOf("deontology", "pssi"), s.obligations.map { it.id })
+            assertTrue("*@*.gouv.fr" in s.policy.allowed)
+            assertEquals(7, s.bureau.size)
+            assertTrue(c.checkStatutes(T0).any { it.kind == "bureau_size" })
+            // The preset round-trips through its JSON document.
+            Community.fromStatutesJson(cimiStatutesJson()).use { other ->
+                assertEquals(s, other.statutes())
+            }
+        }
+    }
+
+    @Test
+    fun `register, refuse, wait, cancel and promote`() {
+        Community.cimi().use { c ->
+            val ev = c.scheduleEvent(etatPlateforme(capacity = 1), T0)
+            val alice = c.register(ev, ask("alice@interieur.gouv.fr"), T0)
+            assertEquals(RegistrationStatus.CONFIRMED, alice.registration.status)
+            assertEquals(Seat.ON_SITE, alice.registration.seat)
+            assertEquals("interieur", alice.registration.audience)
+
+            val refused = assertThrows<CimiException.Refused> {
+                c.register(ev, ask("jean@gmail.com"), T0)
+            }
+            assertEquals("address_not_allowed", refused.kind)
+            assertTrue(refused.detailFr.contains("autorisée"), refused.detailFr)
+
+            val missing = assertThrows<CimiException.Refused> {
+                c.register(ev, ask("paul@interieur.gouv.fr").copy(acknowledged = listOf("deontology")), T0)
+            }
+            assertEquals("obligation_not_acknowledged", missing.kind)
+
+            val bob = c.register(ev, ask("bob@agri.gouv.fr", given = "Bob"), T0 + 1)
+            assertEquals(RegistrationStatus.WAITLISTED, bob.registration.status)
+            assertEquals(listOf(bob.registration.id), c.waitingList(ev))
+
+            // Idempotence: the same person (any case) gets the same registration.
+            val again = c.register(ev, ask("ALICE@Interieur.GOUV.fr"), T0 + 2)
+            assertTrue(again.alreadyRegistered)
+            assertEquals(alice.registration.id, again.registration.id)
+
+            val cancel = c.cancelRegistration(alice.registration.id, T0 + HOUR)
+            assertEquals(RegistrationStatus.CANCELLED, cancel.registration.status)
+            assertEquals(listOf(bob.registration.id), cancel.promoted)
+            assertEquals(RegistrationStatus.CONFIRMED, c.registration(bob.registration.id)!!.status)
+            assertTrue(c.waitingList(ev).isEmpty())
+            assertNull(c.checkInvariants())
+        }
+    }
+
+    @Test
+    fun `quotas, capacity changes and remote attendance`() {
+        Community.cimi().use { c ->
+            val spec = etatPlateforme(capacity = 2).apply {
+                quotas = mapOf("interieur" to 1)
+                remote = RemoteBroadcast("https://visio.example/cimi", 1)
+            }
+            val ev = c.scheduleEvent(spec, T0)
+            c.register(ev, ask("a@interieur.gouv.fr"), T0)
+            val b = c.register(ev, ask("b@dnum.interieur.gouv.fr"), T0)
+            assertEquals(RegistrationStatus.WAITLISTED, b.registration.status)
+            val remote = c.register(ev, ask("c@interieur.gouv.fr", AttendanceMode.REMOTE), T0)
+            assertEquals(Seat.REMOTE, remote.registration.seat)
+            val full = assertThrows<CimiException.Refused> {
+                c.register(ev, ask("d@interieur.gouv.fr", AttendanceMode.REMOTE), T0)
+            }
+            assertEquals("remote_full", full.kind)
+
+            // Raising the quota promotes the waiting registration.
+            assertEquals(listOf(b.registration.id), c.setQuota(ev, "interieur", 2, T0 + 1))
+            val occupancy = c.occupancy(ev)
+            assertEquals(2, occupancy.onSite)
+            assertEquals(1, occupancy.remote)
+            assertEquals(mapOf("interieur" to 2), occupancy.onSiteByAudience)
+
+            val below = assertThrows<CimiException.InvalidState> { c.setCapacity(ev, 1, T0 + 2) }
+            assertEquals("capacity_below_confirmed", below.kind)
+            assertTrue(c.setCapacity(ev, 10, T0 + 3).isEmpty())
+            assertEquals(10, c.event(ev)!!.capacity)
+        }
+    }
+
+    @Test
+    fun `batch registration answers each request`() {
+        Community.cimi().use { c ->
+            val ev = c.scheduleEvent(etatPlateforme(capacity = 1), T0)
+            val attempts = c.registerMany(
+                ev,
+                listOf(ask("a@interieur.gouv.fr"), ask("x@gmail.com"), ask("b@interieur.gouv.fr")),
+                T0,
+            )
+            assertEquals(3, attempts.size)
+            assertEquals(RegistrationStatus.CONFIRMED, attempts[0].outcome!!.registration.status)
+            assertEquals("refused", attempts[1].error!!.family)
+            assertEquals("address_not_allowed", attempts[1].error!!.kind)
+            assertNull(attempts[1].outcome)
+            assertEquals(RegistrationStatus.WAITLISTED, attempts[2].outcome!!.registration.status)
+        }
+    }
+
+    @Test
+    fun `event lifecycle, program, check-in and report`() {
+        Community.cimi().use { c ->
+            val spec = etatPlateforme().apply {
+                draft = true
+                program = listOf(
+                    ProgramItem(ItemKind.INTRODUCTION, "", listOf()),
+                    ProgramItem(
+                        ItemKind.TALK, "L'État plateforme",
+                        listOf(Speaker("Henri Verdier", "directeur", "DINSIC", true)),
+                    ),
+                )
+            }
+            val ev = c.scheduleEvent(spec, T0)
+            assertEquals(EventState.DRAFT, c.event(ev)!!.state)
+            assertTrue(c.event(ev)!!.recordingAllowed)
+            val notYet = assertThrows<CimiException.Refused> { c.register(ev, ask("a@interieur.gouv.fr"), T0) }
+            assertEquals("registration_not_open_yet", notYet.kind)
+
+            c.openRegistration(ev, T0)
+            val r = c.register(ev, ask("a@interieur.gouv.fr"), T0).registration
+            val absent = c.register(ev, ask("b@interieur.gouv.fr"), T0).registration
+            c.setProgram(ev, listOf(ProgramItem(ItemKind.TALK, "", listOf(Speaker("X", "", "", false)))), T0)
+            assertFalse(c.event(ev)!!.recordingAllowed)
+            c.closeRegistration(ev, T0 + DAY)
+            val start = c.event(ev)!!.startsAtMs
+            val early = assertThrows<CimiException.InvalidState> { c.markHeld(ev, start - 1) }
+            assertEquals("event_not_started", early.kind)
+            val checked = c.checkIn(r.id, start)
+            assertEquals(start, checked.checkedInAtMs)
+            assertEquals(Attendance.ATTENDED, c.attendance(r.id))
+            assertEquals(Attendance.PENDING, c.attendance(absent.id))
+            c.markHeld(ev, start + 2 * HOUR)
+            assertEquals(Attendance.ATTENDED, c.attendance(r.id))
+            assertEquals(Attendance.NO_SHOW, c.attendance(absent.id))
+            c.publishReport(
+                ev, "Très bonne séance",
+                listOf(Resource(ResourceKind.SLIDES, "Support", "https://wiki.example/etat.pdf")),
+                start + 3 * DAY,
+            )
+            val reported = c.event(ev)!!
+            assertEquals(EventState.REPORTED, reported.state)
+            assertEquals("Très bonne séance", reported.report!!.summary)
+            val again = assertThrows<CimiException.InvalidState> { c.cancelEvent(ev, start + 4 * DAY) }
+            assertEquals("event_transition", again.kind)
+        }
+    }
+
+    @Test
+    fun `members, consents, skills and the bureau`() {
+        Community.cimi().use { c ->
+            val profile = MemberProfile(
+                familyName = "Meslier", givenName = "Isabelle", service = "ST(SI)²",
+                grade = "commandant", function = "cheffe de projet", corps = "gendarmerie",
+                affiliation = listOf("Intérieur", "DGGN", "ST(SI)²"),
+                skills = listOf("postgresql", "cartographie"), interests = listOf("données"),
+            )
+            val id = c.addMember("Isabelle.Meslier@Gendarmerie.Interieur.gouv.fr", profile, T0)
+            val m = c.memberByEmail("isabelle.meslier@gendarmerie.interieur.gouv.fr")!!
+            assertEquals(id, m.id)
+            assertEquals("Isabelle Meslier", m.displayName)
+            assertEquals(listOf("cartographie", "postgresql"), m.skills)
+            assertEquals(MemberStatus.ACTIVE, c.memberStatus(id, T0 + DAY))
+            assertEquals(MemberStatus.DORMANT, c.memberStatus(id, T0 + 3000 * DAY))
+
+            c.setConsent(id, ConsentKind.RECORDING, true, T0)
+            assertTrue(c.hasConsent(id, ConsentKind.RECORDING, T0 + 1))
+            c.setConsent(id, ConsentKind.RECORDING, false, T0 + DAY)
+            assertFalse(c.hasConsent(id, ConsentKind.RECORDING, T0 + DAY + 1))
+            assertEquals(2, c.member(id)!!.consents.size)
+
+            c.setBureauRole(id, "GitHub", T0)
+            assertEquals(listOf(id), c.bureau().map { it.id })
+            assertEquals("GitHub", c.member(id)!!.bureauRole!!.responsibility)
+            val dup = assertThrows<CimiException.InvalidState> { c.addMember("isabelle.meslier@gendarmerie.interieur.gouv.fr", profile, T0) }
+            assertEquals("duplicate_member", dup.kind)
+            val nf = assertThrows<CimiException.NotFound> { c.memberStatus(999, T0) }
+            assertEquals("member_not_found", nf.kind)
+            assertNull(c.member(999))
+        }
+    }
+
+    @Test
+    fun `save to JSON and load back, journal replay`(@TempDir dir: Path) {
+        Community.cimi().use { c ->
+            c.setRecording(true)
+            val ev = c.scheduleEvent(etatPlateforme(), T0)
+            c.register(ev, ask("a@interieur.gouv.fr"), T0)
+            val path = dir.resolve("cimi.json").toString()
+            c.save(path)
+            Community.load(path).use { back -> assertEquals(c.toJson(), back.toJson()) }
+            Community.cimi().use { replica ->
+                c.drainChangesJson().forEach { replica.applyChangeJson(it) }
+                assertEquals(c.toJson(), replica.toJson())
+            }
+            val bad = assertThrows<CimiException.Format> { Community.fromJson("{\"format\":\"cimi.community\",\"version\":9}") }
+            assertEquals("unsupported_version", bad.kind)
+            assertThrows<CimiException.Format> { Community.fromJson("not json") }
+            val io = assertThrows<CimiException.Store> { Community.load(dir.resolve("missing.json").toString()) }
+            assertEquals("io_error", io.kind)
+            assertThrows<CimiException.Statutes> { Community.fromStatutesJson("{}") }
+        }
+    }
+
+    @Test
+    fun `invalid input is an exception, not a crash`() {
+        Community.cimi().use { c ->
+            val negative = assertThrows<CimiException.InvalidInput> { c.scheduleEvent(etatPlateforme(capacity = -1), T0) }
+            assertEquals("invalid_input", negative.kind)
+            assertTrue("capacity" in negative.detail)
+            assertThrows<CimiException.InvalidInput> { c.register(-3, ask("a@interieur.gouv.fr"), T0) }
+            assertThrows<CimiException.InvalidInput> { c.register(1, ask("a@interieur.gouv.fr"), Long.MAX_VALUE) }
+            val backwards = etatPlateforme().apply { endsAtMs = startsAtMs }
+            assertEquals("end_not_after_start", assertThrows<CimiException.InvalidInput> { c.scheduleEvent(backwards, T0) }.kind)
+            val gap = assertThrows<CimiException.InvalidInput> { parisInstantMs(2017, 3, 26, 2, 30) }
+            assertEquals("nonexistent_local_time", gap.kind)
+            assertThrows<CimiException.InvalidInput> { parisInstantMs(2017, 13, 1, 0, 0) }
+            assertEquals("invalid_address", assertThrows<CimiException.InvalidInput> { normalizeEmail("Alice <a@b.fr>") }.kind)
+            assertEquals("a@interieur.gouv.fr", normalizeEmail("a@INTERIEUR.Gouv.fr"))
+            assertThrows<CimiException.NotFound> { c.register(42, ask("a@interieur.gouv.fr"), T0) }
+            // The community is still usable afterwards.
+            assertNotNull(c.scheduleEvent(etatPlateforme(), T0))
+        }
+    }
+
+    @Test
+    fun `time helpers follow the millisecond convention`() {
+        val ms = parisInstantMs(2017, 12, 12, 12, 30)
+        assertEquals("2017-12-12T11:30:00.000Z", instantToRfc3339(ms))
+        assertEquals("2017-12-12T12:30:00+01:00", instantToParisRfc3339(ms))
+        assertEquals(ms, instantFromRfc3339("2017-12-12T11:30:00Z"))
+        assertTrue(kotlin.math.abs(nowMs() - System.currentTimeMillis()) < 60_000)
+    }
+
+    @Test
+    fun `a closed community refuses calls`() {
+        val c = Community.cimi()
+        c.close()
+        assertThrows<IllegalStateException> { c.events() }
+    }
+}

@@ -1,0 +1,176 @@
+package fr.cimi.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import fr.cimi.AttendanceMode;
+import fr.cimi.Cancellation;
+import fr.cimi.Cimi;
+import fr.cimi.CimiException;
+import fr.cimi.Community;
+import fr.cimi.EventKind;
+import fr.cimi.EventSpec;
+import fr.cimi.ItemKind;
+import fr.cimi.Occupancy;
+import fr.cimi.ProgramItem;
+import fr.cimi.RegistrationAttempt;
+import fr.cimi.RegistrationOutcome;
+import fr.cimi.RegistrationRequest;
+import fr.cimi.RegistrationStatus;
+import fr.cimi.RemoteBroadcast;
+import fr.cimi.Speaker;
+import fr.cimi.Venue;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a ministry application written in plain Java does with the library:
+ * only the cimi-kotlin jar, JNA and kotlin-stdlib on the class path.
+ */
+class MinistryAppTest {
+    private static final long HOUR = 3_600_000L;
+
+    private static RegistrationRequest request(String email, String family, String given) {
+        return new RegistrationRequest(
+                email, family, given, "ST(SI)²", "capitaine", "chef de projet",
+                List.of("deontology", "pssi"), AttendanceMode.ON_SITE);
+    }
+
+    private static EventSpec miditech(int capacity) throws CimiException {
+        long start = Cimi.parisInstantMs(2017, 12, 12, 12, 30);
+        long end = Cimi.parisInstantMs(2017, 12, 12, 14, 30);
+        EventSpec spec = Cimi.eventSpec(EventKind.MIDITECH, "L'État plateforme", start, end, capacity);
+        spec.setVenue(new Venue("DGGN", "4 rue Claude Bernard, 92130 Issy-les-Moulineaux"));
+        spec.setRemote(new RemoteBroadcast("https://visio.example/cimi", null));
+        spec.setQuotas(Map.of("interieur", 1));
+        spec.setProgram(List.of(
+                new ProgramItem(ItemKind.WELCOME, "Accueil", List.of()),
+                new ProgramItem(ItemKind.TALK, "L'État plateforme",
+                        List.of(new Speaker("Henri Verdier", "directeur", "DINSIC", false)))));
+        return spec;
+    }
+
+    @Test
+    void theNativeLibraryTravelsInTheJar() {
+        URL lib = Community.class.getResource("/linux-x86-64/libcimi_ffi.so");
+        if (System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"))) {
+            assertNotNull(lib, "libcimi_ffi.so is not in the cimi-kotlin jar");
+            assertEquals("jar", lib.getProtocol(), "the library should come from the jar: " + lib);
+        }
+        assertFalse(Cimi.libraryVersion().isEmpty());
+    }
+
+    @Test
+    void registerRefuseCancelAndSave(@TempDir Path dir) throws Exception {
+        long now = Cimi.parisInstantMs(2017, 11, 20, 9, 0);
+        try (Community cimi = Community.cimi()) {
+            long event = cimi.scheduleEvent(miditech(2), now);
+
+            RegistrationOutcome alice = cimi.register(
+                    event, request("alice.martin@interieur.gouv.fr", "Martin", "Alice"), now);
+            assertEquals(RegistrationStatus.CONFIRMED, alice.getRegistration().getStatus());
+
+            // Second person of the home ministry: over the "interieur" quota, waits.
+            RegistrationOutcome bruno = cimi.register(
+                    event, request("bruno.petit@gendarmerie.interieur.gouv.fr", "Petit", "Bruno"), now + 1);
+            assertEquals(RegistrationStatus.WAITLISTED, bruno.getRegistration().getStatus());
+            assertEquals(List.of(bruno.getRegistration().getId()), cimi.waitingList(event));
+
+            // A personal mailbox is refused; the program branches on the kind.
+            try {
+                cimi.register(event, request("jean.dupont@gmail.com", "Dupont", "Jean"), now + 2);
+                fail("a gmail address must be refused");
+            } catch (CimiException.Refused refused) {
+                assertEquals("address_not_allowed", refused.getKind());
+                assertTrue(refused.getDetail().contains("*@*.gouv.fr"), refused.getDetail());
+                assertTrue(refused.getDetailFr().startsWith("cette adresse"), refused.getDetailFr());
+            }
+
+            // One hierarchy: catching the base class catches every family.
+            CimiException any = assertThrows(CimiException.class,
+                    () -> cimi.register(event, request("x@interieur.gouv.fr", "", "X"), now + 3));
+            assertTrue(any instanceof CimiException.Refused);
+            assertEquals("missing_field", ((CimiException.Refused) any).getKind());
+
+            // Alice cancels: the waiting list moves.
+            Cancellation cancel = cimi.cancelRegistration(alice.getRegistration().getId(), now + HOUR);
+            assertEquals(List.of(bruno.getRegistration().getId()), cancel.getPromoted());
+            assertTrue(cimi.waitingList(event).isEmpty());
+            Occupancy occupancy = cimi.occupancy(event);
+            assertEquals(1, occupancy.getOnSite());
+            assertEquals(RegistrationStatus.CONFIRMED,
+                    cimi.registration(bruno.getRegistration().getId()).getStatus());
+
+            // Save to JSON and load it back.
+            Path file = dir.resolve("cimi.json");
+            cimi.save(file.toString());
+            assertTrue(Files.readString(file).contains("\"cimi.community\""));
+            try (Community loaded = Community.load(file.toString())) {
+                assertEquals(cimi.toJson(), loaded.toJson());
+                assertEquals(1, loaded.occupancy(event).getOnSite());
+            }
+            assertNull(cimi.checkInvariants());
+        }
+    }
+
+    @Test
+    void batchRegistrationAndMembers() throws CimiException {
+        long now = Cimi.nowMs();
+        try (Community cimi = Community.cimi()) {
+            long start = now + 7 * 24 * HOUR;
+            long event = cimi.scheduleEvent(
+                    Cimi.eventSpec(EventKind.WORKSHOP, "PostgreSQL", start, start + 2 * HOUR, 10), now);
+            List<RegistrationAttempt> attempts = cimi.registerMany(event, List.of(
+                    request("a@interieur.gouv.fr", "A", "Anne"),
+                    request("b@example.com", "B", "Basile"),
+                    request("c@finances.gouv.fr", "C", "Chloé")), now);
+            assertNotNull(attempts.get(0).getOutcome());
+            assertEquals("address_not_allowed", attempts.get(1).getError().getKind());
+            assertNotNull(attempts.get(2).getOutcome());
+            // Registering made them members de fait.
+            assertEquals(2, cimi.members().size());
+            assertEquals("Chloé C", cimi.memberByEmail("C@FINANCES.gouv.fr").getDisplayName());
+        }
+    }
+
+    @Test
+    void durableCommunityForAService(@TempDir Path dir) throws CimiException {
+        String store = dir.resolve("cimi-store").toString();
+        long now = Cimi.parisInstantMs(2017, 11, 20, 9, 0);
+        long event;
+        try (Community cimi = Community.open(store, null, "inscriptions-web")) {
+            event = cimi.scheduleEvent(miditech(10), now);
+            cimi.register(event, request("alice.martin@interieur.gouv.fr", "Martin", "Alice"), now);
+        }
+        try (Community reopened = Community.open(store, null, "inscriptions-web")) {
+            assertEquals(1, reopened.occupancy(event).getOnSite());
+            long alice = reopened.memberByEmail("alice.martin@interieur.gouv.fr").getId();
+            assertTrue(reopened.memberHistory(alice).stream()
+                    .anyMatch(e -> e.getActor().equals("inscriptions-web") && e.getAction().equals("registered")));
+        }
+    }
+
+    @Test
+    void invalidInputIsAnExceptionNotACrash() throws CimiException {
+        try (Community cimi = Community.cimi()) {
+            CimiException.InvalidInput e = assertThrows(CimiException.InvalidInput.class,
+                    () -> cimi.setCapacity(1, -5, Cimi.nowMs()));
+            assertEquals("invalid_input", e.getKind());
+            assertThrows(CimiException.NotFound.class, () -> cimi.setCapacity(77, 5, Cimi.nowMs()));
+            assertThrows(CimiException.InvalidInput.class, () -> cimi.register(1, request("a@interieur.gouv.fr", "A", "A"), Long.MIN_VALUE));
+            assertThrows(CimiException.Format.class, () -> Community.fromJson("{\"format\": 3"));
+            // Still usable.
+            assertTrue(cimi.events().isEmpty());
+        }
+    }
+}

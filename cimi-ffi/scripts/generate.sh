@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds libcimi_ffi and generates its Kotlin, Swift and Python bindings.
+#
+#   cimi-ffi/scripts/generate.sh [--release] [--probes]
+#
+#   --release  build the library with the release profile (default: dev)
+#   --probes   enable the `probes` cargo feature (FFI overhead probes and panic
+#              triggers used by the JVM tests and benchmark; never in a release
+#              you ship)
+#
+# Output, under cimi-ffi/generated/ (git-ignored):
+#   kotlin/fr/cimi/cimi_ffi.kt   Kotlin (JNA) bindings, package fr.cimi, Java facade class `Cimi`
+#   swift/                       Cimi.swift, CimiFFI.h, CimiFFI.modulemap
+#   python/cimi_ffi.py           Python (ctypes) bindings, with a copy of the library beside it
+#   native/libcimi_ffi.so        the library the Maven build puts in the jar
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+profile=debug
+features=()
+release=()
+for arg in "$@"; do
+    case "$arg" in
+        --release) profile=release; release=(--release) ;;
+        --probes) features=(--features probes) ;;
+        *) echo "usage: $0 [--release] [--probes]" >&2; exit 2 ;;
+    esac
+done
+
+case "$(uname -s)" in
+    Darwin) libfile=libcimi_ffi.dylib ;;
+    MINGW* | MSYS* | CYGWIN*) libfile=cimi_ffi.dll ;;
+    *) libfile=libcimi_ffi.so ;;
+esac
+
+cd "$root"
+# The generator always runs from the dev profile; the library from the chosen one.
+cargo build -p cimi-ffi --bin uniffi-bindgen ${features[@]+"${features[@]}"}
+cargo build -p cimi-ffi --lib ${release[@]+"${release[@]}"} ${features[@]+"${features[@]}"}
+
+target_dir="$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+lib="$target_dir/$profile/$libfile"
+bindgen="$target_dir/debug/uniffi-bindgen"
+out="$root/cimi-ffi/generated"
+
+rm -rf "$out"
+for language in kotlin swift python; do
+    "$bindgen" generate "$lib" --language "$language" --no-format --out-dir "$out/$language" >/dev/null
+done
+
+# Two touches for Java callers (the Kotlin API is unchanged):
+# - top-level functions land in a JVM class named after the file
+#   (`Cimi_ffiKt`): name it `Cimi`, as in `Cimi.nowMs()`;
+# - objects' named constructors live in a Kotlin companion object: mark them
+#   @JvmStatic, so Java writes `Community.cimi()`, not `Community.Companion.cimi()`.
+kt="$out/kotlin/fr/cimi/cimi_ffi.kt"
+python3 - "$kt" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+marker = '@file:Suppress("NAME_SHADOWING")\n'
+if marker not in text:
+    sys.exit(f"generate.sh: unexpected header in {path}")
+text = text.replace(marker, marker + '@file:JvmName("Cimi")\n', 1)
+
+def close_of(text, open_at):
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    sys.exit("generate.sh: unbalanced braces in a companion object")
+
+out, pos, count = [], 0, 0
+for m in re.finditer(r"companion object \{", text):
+    if m.start() < pos:
+        continue
+    end = close_of(text, m.end() - 1)
+    block = text[m.start():end]
+    if "_fn_constructor_" in block:
+        block, n = re.subn(r"(?<![@\w])fun `", "@JvmStatic fun `", block)
+        count += n
+    out.append(text[pos:m.start()])
+    out.append(block)
+    pos = end
+out.append(text[pos:])
+if count == 0:
+    sys.exit("generate.sh: found no named constructor to mark @JvmStatic")
+open(path, "w", encoding="utf-8").write("".join(out))
+PY
+
+# The copies shipped in the jar and beside the Python module, without the
+# debug info of a dev build (~90 MB → ~10 MB); symbols stay for backtraces.
+mkdir -p "$out/native"
+cp "$lib" "$out/native/$libfile"
+if [ "$libfile" = libcimi_ffi.so ] && command -v strip >/dev/null 2>&1; then
+    strip --strip-debug "$out/native/$libfile"
+fi
+cp "$out/native/$libfile" "$out/python/$libfile"
+
+echo "generated Kotlin, Swift and Python bindings of $lib ($profile${features[*]:+, ${features[*]}}) in $out"

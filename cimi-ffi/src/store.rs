@@ -1,0 +1,216 @@
+//! Durability and personal data: a community kept in the core's durable
+//! journal (`cimi_core::journal::Store`), its audit history, GDPR erasure,
+//! subject access and the statutes' retention rule.
+
+use std::sync::{Mutex, RwLock};
+
+use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Store, Subject};
+use cimi_core::statutes::Statutes as CoreStatutes;
+
+use crate::community::{guarded, Community};
+use crate::error::CimiError;
+use crate::time::{instant, millis};
+use crate::types::id_i64;
+
+/// What opening a durable community found.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpenReport {
+    /// Sequence number of the snapshot loaded, if any.
+    pub snapshot_seq: Option<i64>,
+    /// Journal records replayed after the snapshot.
+    pub records_replayed: i64,
+    /// Byte offset of a torn last record that was cut off (a crash in the
+    /// middle of a write), if any.
+    pub torn_tail_offset: Option<i64>,
+    /// Bytes cut off with it.
+    pub torn_tail_len: Option<i64>,
+}
+
+impl From<&CoreOpenReport> for OpenReport {
+    fn from(r: &CoreOpenReport) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        OpenReport {
+            snapshot_seq: r.snapshot_seq.map(n),
+            records_replayed: n(r.records_replayed),
+            torn_tail_offset: r.torn_tail.map(|t| n(t.offset)),
+            torn_tail_len: r.torn_tail.map(|t| n(t.len)),
+        }
+    }
+}
+
+/// One record of the audit history: a numbered, attributed change.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct JournalEntry {
+    /// Sequence number, from 1, without gaps.
+    pub seq: i64,
+    /// Who did it (the actor named by the application, see `setActor`).
+    pub actor: String,
+    /// What happened (`registered`, `cancelled`, `promoted`, `member_erased`…).
+    pub action: String,
+    /// When (ms since the epoch).
+    pub at_ms: i64,
+    /// The whole change as JSON (`action`, `at`, `record`, `value`).
+    pub change_json: String,
+}
+
+impl From<&JournalRecord> for JournalEntry {
+    fn from(r: &JournalRecord) -> Self {
+        JournalEntry {
+            seq: i64::try_from(r.seq).unwrap_or(i64::MAX),
+            actor: r.actor.clone(),
+            action: r.change.action.kind().to_string(),
+            at_ms: millis(r.change.at),
+            change_json: serde_json::to_string(&r.change).unwrap_or_default(),
+        }
+    }
+}
+
+fn not_durable() -> CimiError {
+    CimiError::InvalidState {
+        kind: "not_durable".into(),
+        message: "this community lives in memory only; open one with Community.open(directory, …)".into(),
+        message_fr: "cette communauté n'existe qu'en mémoire ; ouvrez-en une avec Community.open(répertoire, …)".into(),
+    }
+}
+
+#[uniffi::export]
+impl Community {
+    /// Opens (or creates) a durable community in `directory`: every change is
+    /// appended to its journal and on disk before the call returns; reopening
+    /// replays it. A new directory starts from `statutes_json` (`null`: the
+    /// CIMI preset); an existing one keeps the statutes it recorded. `actor`
+    /// names who acts in the audit history (change it with `setActor`).
+    #[uniffi::constructor]
+    pub fn open(
+        directory: String,
+        statutes_json: Option<String>,
+        actor: String,
+    ) -> Result<Community, CimiError> {
+        guarded(|| {
+            let statutes = match &statutes_json {
+                Some(json) => CoreStatutes::from_json(json)?,
+                None => CoreStatutes::cimi(),
+            };
+            let (store, report) = Store::open(&directory, statutes)?;
+            Ok(Community::from_parts(
+                Mutex::new(store),
+                RwLock::new(actor),
+                Some(report),
+            ))
+        })
+    }
+
+    /// Who acts, for the audit history of a durable community (default
+    /// `cimi-ffi`). Checked by the journal on the next change.
+    pub fn set_actor(&self, actor: String) -> Result<(), CimiError> {
+        self.set_actor_name(actor)
+    }
+
+    /// The actor currently named in the audit history.
+    pub fn actor(&self) -> Result<String, CimiError> {
+        self.actor_name()
+    }
+
+    /// Whether the community is kept in a durable journal.
+    pub fn is_durable(&self) -> Result<bool, CimiError> {
+        self.read_store(|s| Ok(s.dir().is_some()))
+    }
+
+    /// The directory of a durable community, or `null`.
+    pub fn directory(&self) -> Result<Option<String>, CimiError> {
+        self.read_store(|s| Ok(s.dir().map(|d| d.display().to_string())))
+    }
+
+    /// The last journal sequence number written (0 in memory).
+    pub fn journal_seq(&self) -> Result<i64, CimiError> {
+        self.read_store(|s| Ok(i64::try_from(s.seq()).unwrap_or(i64::MAX)))
+    }
+
+    /// What opening found (snapshot, records replayed, torn tail cut off), or
+    /// `null` for a community that was not opened from a directory.
+    pub fn open_report(&self) -> Option<OpenReport> {
+        self.report().map(Into::into)
+    }
+
+    /// Writes a snapshot of the state (reopening then replays only what
+    /// follows); returns its path.
+    pub fn snapshot(&self) -> Result<String, CimiError> {
+        self.write_store(|s, _| {
+            s.dir().ok_or_else(not_durable)?;
+            Ok(s.snapshot()?.display().to_string())
+        })
+    }
+
+    /// Compacts the journal: snapshot, records moved to the history with the
+    /// personal data of erased people removed, empty journal.
+    pub fn compact(&self) -> Result<(), CimiError> {
+        self.write_store(|s, _| {
+            s.dir().ok_or_else(not_durable)?;
+            Ok(s.compact()?)
+        })
+    }
+
+    /// The audit history of a member (their record, registrations, help
+    /// requests, watch items), oldest first. Durable communities only.
+    pub fn member_history(&self, member_id: i64) -> Result<Vec<JournalEntry>, CimiError> {
+        let id = crate::types::member_id(member_id)?;
+        self.history(Subject::Member(id))
+    }
+
+    /// The audit history of an event (its record, registrations, watch items
+    /// about it), oldest first. Durable communities only.
+    pub fn event_history(&self, event_id: i64) -> Result<Vec<JournalEntry>, CimiError> {
+        let id = crate::types::event_id(event_id)?;
+        self.history(Subject::Event(id))
+    }
+
+    /// Erases a member's personal data (GDPR): the record stays for
+    /// aggregates, without name or address. Erasing twice changes nothing.
+    pub fn erase_member(&self, member_id: i64, at_ms: i64) -> Result<(), CimiError> {
+        let id = crate::types::member_id(member_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.erase_member(id, at))
+    }
+
+    /// Everything the community holds about the person with this address, as
+    /// a JSON document (identity, consents, registrations and attendance,
+    /// help requests, watch items, and the audit entries of a durable
+    /// community): the answer to a GDPR subject access request.
+    pub fn subject_access(&self, email: String, now_ms: i64) -> Result<String, CimiError> {
+        let now = instant(now_ms, "now_ms")?;
+        self.read_store(|s| Ok(s.subject_access(&email, now)?))
+    }
+
+    /// The people the statutes' retention rule applies to at `now_ms`
+    /// (dormant, no bureau role, every event ended long enough ago).
+    pub fn retention_candidates(&self, now_ms: i64) -> Result<Vec<i64>, CimiError> {
+        let now = instant(now_ms, "now_ms")?;
+        self.read(|c| {
+            Ok(c.retention_candidates(now)
+                .into_iter()
+                .map(|id| id_i64(id.get()))
+                .collect())
+        })
+    }
+
+    /// Applies the retention rule at `now_ms`: erases those people; returns
+    /// who was erased.
+    pub fn apply_retention(&self, now_ms: i64) -> Result<Vec<i64>, CimiError> {
+        let now = instant(now_ms, "now_ms")?;
+        self.write_store(|s, actor| {
+            Ok(s.apply_retention(actor, now)?
+                .into_iter()
+                .map(|id| id_i64(id.get()))
+                .collect())
+        })
+    }
+}
+
+impl Community {
+    fn history(&self, subject: Subject) -> Result<Vec<JournalEntry>, CimiError> {
+        self.read_store(|s| {
+            s.dir().ok_or_else(not_durable)?;
+            Ok(s.history(subject)?.iter().map(Into::into).collect())
+        })
+    }
+}

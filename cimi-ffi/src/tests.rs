@@ -1,0 +1,322 @@
+//! Unit tests of the wrappers: conversions, error mapping, panic guard.
+
+use std::collections::HashMap;
+
+use crate::community::{guarded, Community};
+use crate::error::CimiError;
+use crate::time::{instant_from_rfc3339, instant_to_rfc3339, paris_instant_ms};
+use crate::types::*;
+use crate::{event_spec, normalize_email};
+
+const T0: i64 = 1_511_168_400_000; // 2017-11-20T09:00:00Z
+const DAY: i64 = 86_400_000;
+
+fn ask(email: &str) -> RegistrationRequest {
+    RegistrationRequest {
+        email: email.into(),
+        family_name: "Martin".into(),
+        given_name: "Alice".into(),
+        service: "DNUM".into(),
+        grade: "ingénieure".into(),
+        function: "architecte".into(),
+        acknowledged: vec!["deontology".into(), "pssi".into()],
+        attendance: AttendanceMode::OnSite,
+    }
+}
+
+fn event(c: &Community, capacity: i32) -> i64 {
+    c.schedule_event(
+        event_spec(
+            EventKind::Miditech,
+            "L'État plateforme".into(),
+            T0 + 22 * DAY,
+            T0 + 22 * DAY + 7_200_000,
+            capacity,
+        ),
+        T0,
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_core_enum_variant_converts_both_ways() {
+    for k in cimi_core::event::EventKind::ALL {
+        assert_eq!(cimi_core::event::EventKind::from(EventKind::from(k)), k);
+    }
+    for k in cimi_core::event::ItemKind::ALL {
+        assert_eq!(cimi_core::event::ItemKind::from(ItemKind::from(k)), k);
+    }
+    for k in cimi_core::event::ResourceKind::ALL {
+        assert_eq!(
+            cimi_core::event::ResourceKind::from(ResourceKind::from(k)),
+            k
+        );
+    }
+    for k in cimi_core::member::ConsentKind::ALL {
+        assert_eq!(
+            cimi_core::member::ConsentKind::from(ConsentKind::from(k)),
+            k
+        );
+    }
+    for f in cimi_core::registration::Field::ALL {
+        assert_eq!(cimi_core::registration::Field::from(Field::from(f)), f);
+    }
+}
+
+#[test]
+fn errors_keep_family_kind_and_both_languages() {
+    let c = Community::cimi();
+    let ev = event(&c, 1);
+    let e = c.register(ev, ask("jean@gmail.com"), T0).unwrap_err();
+    assert!(matches!(e, CimiError::Refused { .. }));
+    assert_eq!(e.kind(), "address_not_allowed");
+    assert!(e.message().contains("*@*.gouv.fr"));
+    assert!(e.message_fr().contains("autorisée"));
+
+    let e = c.register(99, ask("a@interieur.gouv.fr"), T0).unwrap_err();
+    assert!(matches!(e, CimiError::NotFound { .. }));
+    assert_eq!(e.kind(), "event_not_found");
+
+    c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let e = c.set_capacity(ev, 0, T0).unwrap_err();
+    assert!(matches!(e, CimiError::InvalidState { .. }));
+    assert_eq!(e.kind(), "capacity_below_confirmed");
+
+    let e = c.set_capacity(ev, -1, T0).unwrap_err();
+    assert!(matches!(e, CimiError::InvalidInput { .. }));
+    assert!(e.message().contains("capacity"));
+
+    let e = Community::from_statutes_json("{}".into()).err().unwrap();
+    assert!(matches!(e, CimiError::Statutes { .. }));
+    let e = Community::from_json("[]".into()).err().unwrap();
+    assert!(matches!(e, CimiError::Format { .. }));
+    let e = Community::load("/nonexistent/cimi.json".into())
+        .err()
+        .unwrap();
+    assert_eq!((e.family(), e.kind()), ("store", "io_error"));
+}
+
+#[test]
+fn negative_identifiers_and_out_of_range_instants_are_invalid_input() {
+    let c = Community::cimi();
+    for e in [
+        c.event(-1).unwrap_err(),
+        c.member(-1).unwrap_err(),
+        c.registration(i64::MIN).unwrap_err(),
+        c.check_statutes(i64::MAX).unwrap_err(),
+        c.set_quota(1, "interieur".into(), Some(-2), T0)
+            .unwrap_err(),
+    ] {
+        assert!(matches!(e, CimiError::InvalidInput { .. }), "{e:?}");
+    }
+}
+
+#[test]
+fn a_panic_becomes_internal_and_poisons_the_community() {
+    let e = guarded::<()>(|| panic!("boom")).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("internal", "panic"));
+    assert!(e.message().contains("boom"));
+
+    let c = Community::cimi();
+    let e = c.write::<()>(|_| panic!("bang")).unwrap_err();
+    assert_eq!(e.kind(), "panic");
+    assert_eq!(c.events().unwrap_err().kind(), "poisoned");
+    assert_eq!(c.read(|_| Ok(())).unwrap_err().kind(), "poisoned");
+}
+
+#[test]
+fn batch_registration_reports_each_item() {
+    let c = Community::cimi();
+    let ev = event(&c, 1);
+    let out = c
+        .register_many(
+            ev,
+            vec![
+                ask("a@interieur.gouv.fr"),
+                ask("x@gmail.com"),
+                ask("b@interieur.gouv.fr"),
+            ],
+            T0,
+        )
+        .unwrap();
+    assert_eq!(
+        out[0].outcome.as_ref().unwrap().registration.status,
+        RegistrationStatus::Confirmed
+    );
+    assert_eq!(out[1].error.as_ref().unwrap().kind, "address_not_allowed");
+    assert_eq!(out[1].error.as_ref().unwrap().family, "refused");
+    assert_eq!(
+        out[2].outcome.as_ref().unwrap().registration.status,
+        RegistrationStatus::Waitlisted
+    );
+    assert_eq!(c.check_invariants().unwrap(), None);
+}
+
+#[test]
+fn event_records_round_trip_through_the_core() {
+    let c = Community::cimi();
+    let mut spec = event_spec(
+        EventKind::Workshop,
+        "PostgreSQL".into(),
+        T0 + DAY,
+        T0 + DAY + 3_600_000,
+        20,
+    );
+    spec.quotas = HashMap::from([("interieur".to_string(), 15)]);
+    spec.venue = Some(Venue {
+        name: "DNUM".into(),
+        address: "Paris".into(),
+    });
+    spec.remote = Some(RemoteBroadcast {
+        url: "https://visio.example".into(),
+        capacity: None,
+    });
+    spec.registration_closes_at_ms = Some(T0 + DAY / 2);
+    spec.program = vec![ProgramItem {
+        kind: ItemKind::HandsOn,
+        title: "Index".into(),
+        speakers: vec![Speaker {
+            name: "Ada".into(),
+            title: "ingénieure".into(),
+            organisation: "DNUM".into(),
+            recording_consent: true,
+        }],
+    }];
+    let id = c.schedule_event(spec.clone(), T0).unwrap();
+    let e = c.event(id).unwrap().unwrap();
+    assert_eq!(
+        (e.kind, e.title.as_str(), e.capacity),
+        (spec.kind, "PostgreSQL", 20)
+    );
+    assert_eq!(
+        (e.starts_at_ms, e.ends_at_ms),
+        (spec.starts_at_ms, spec.ends_at_ms)
+    );
+    assert_eq!(e.quotas, spec.quotas);
+    assert_eq!(
+        (e.venue, e.remote, e.program),
+        (spec.venue, spec.remote, spec.program)
+    );
+    assert_eq!(e.registration_deadline_ms, T0 + DAY / 2);
+    assert!(e.recording_allowed);
+    assert_eq!(e.state, EventState::Open);
+}
+
+#[test]
+fn time_helpers() {
+    let ms = paris_instant_ms(2017, 12, 12, 12, 30).unwrap();
+    assert_eq!(instant_to_rfc3339(ms).unwrap(), "2017-12-12T11:30:00.000Z");
+    assert_eq!(
+        instant_from_rfc3339("2017-12-12T12:30:00+01:00".into()).unwrap(),
+        ms
+    );
+    assert_eq!(
+        paris_instant_ms(2017, 3, 26, 2, 30).unwrap_err().kind(),
+        "nonexistent_local_time"
+    );
+    assert_eq!(
+        paris_instant_ms(2017, 10, 29, 2, 30).unwrap_err().kind(),
+        "ambiguous_local_time"
+    );
+    assert!(paris_instant_ms(2017, -1, 1, 0, 0).is_err());
+    assert!(instant_from_rfc3339("yesterday".into()).is_err());
+    assert!(instant_to_rfc3339(i64::MAX).is_err());
+    assert_eq!(
+        normalize_email("a@INTERIEUR.gouv.fr".into()).unwrap(),
+        "a@interieur.gouv.fr"
+    );
+}
+
+#[test]
+fn help_watch_stats_and_store_wrappers() {
+    use crate::help::HelpVisibility;
+    use crate::watch::{NewWatchItem, WatchScope};
+    let c = Community::cimi();
+    let profile = |skills: &[&str]| MemberProfile {
+        family_name: String::new(),
+        given_name: String::new(),
+        service: String::new(),
+        grade: String::new(),
+        function: String::new(),
+        corps: None,
+        affiliation: vec![],
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        interests: vec![],
+    };
+    let jean = c
+        .add_member("jean@interieur.gouv.fr".into(), profile(&["Docker"]), T0)
+        .unwrap();
+    let ask = c
+        .ask_help(
+            "paul@interieur.gouv.fr".into(),
+            "Docker".into(),
+            "?".into(),
+            vec!["docker".into()],
+            HelpVisibility::Private,
+            T0,
+        )
+        .unwrap();
+    let best = c.suggest_helpers(ask, 1, T0).unwrap();
+    assert_eq!(best[0].member_id, jean);
+    assert!(c.suggest_helpers(ask, -1, T0).is_err());
+
+    let item = c
+        .share_watch_item(
+            NewWatchItem {
+                title: "Interne".into(),
+                link: "https://intranet.interieur.gouv.fr/x".into(),
+                summary: String::new(),
+                tags: vec![],
+                scope: WatchScope::Internal,
+                shared_by: "jean@interieur.gouv.fr".into(),
+                event_id: None,
+                help_request_id: Some(ask),
+            },
+            T0,
+        )
+        .unwrap();
+    let e = c
+        .publish_watch_item(item, "twitter".into(), T0)
+        .unwrap_err();
+    assert_eq!(
+        (e.family(), e.kind()),
+        ("publication_refused", "internal_item_on_public_channel")
+    );
+    assert_eq!(c.members_joined_per_month().unwrap()[0].count, 2);
+    assert!(!c.is_durable().unwrap());
+    assert_eq!(c.member_history(jean).unwrap_err().kind(), "not_durable");
+
+    let dir = std::env::temp_dir().join(format!("cimi-ffi-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.display().to_string();
+    {
+        let d = Community::open(path.clone(), None, "tests".into()).unwrap();
+        d.add_member("ada@interieur.gouv.fr".into(), profile(&[]), T0)
+            .unwrap();
+        assert_eq!(d.set_recording(true).unwrap_err().kind(), "journal_in_use");
+    }
+    let d = Community::open(path, None, "tests".into()).unwrap();
+    assert_eq!(d.members().unwrap().len(), 1);
+    let history = d.member_history(d.members().unwrap()[0].id).unwrap();
+    assert_eq!(history[0].actor, "tests");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn interop_errors_have_their_own_family() {
+    let c = Community::cimi();
+    let e = c.import_members_csv(Vec::new(), true, T0).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("interop", "csv_empty"));
+    let ev = event(&c, 5);
+    let sheet = c
+        .attendees_csv(
+            ev,
+            crate::interop::CsvOptions {
+                dialect: crate::interop::CsvDialect::FrenchOffice,
+                lang: Lang::Fr,
+                include_cancelled: true,
+            },
+        )
+        .unwrap();
+    assert!(sheet.starts_with('\u{FEFF}'));
+}
