@@ -25,3 +25,6 @@ bash cimi-py/scripts/test.sh
 
 step "FFI: bindings (Kotlin, Swift, Python), Python smoke test, Maven (Kotlin tests, Java consumer)"
 bash cimi-ffi/scripts/test.sh
+
+step "fuzz targets, briefly (cargo-fuzz on the stable toolchain; long runs: fuzz/README.md)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash fuzz/run.sh
