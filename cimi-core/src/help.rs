@@ -43,31 +43,7 @@ use crate::ids::MemberId;
 use crate::member::{Member, MemberStatus};
 use crate::skills::normalize_skill;
 
-/// Identifies a help request.
-///
-/// ```
-/// assert_eq!(cimi_core::help::HelpRequestId::new(4).to_string(), "H4");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct HelpRequestId(u64);
-
-impl HelpRequestId {
-    /// Wraps a raw identifier.
-    pub const fn new(raw: u64) -> Self {
-        HelpRequestId(raw)
-    }
-    /// The raw identifier.
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for HelpRequestId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "H{}", self.0)
-    }
-}
+pub use crate::ids::HelpRequestId;
 
 /// Who may see a help request.
 ///

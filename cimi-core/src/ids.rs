@@ -68,3 +68,21 @@ id!(
     RegistrationId,
     "R"
 );
+id!(
+    /// Identifies a help request.
+    ///
+    /// ```
+    /// assert_eq!(cimi_core::ids::HelpRequestId::new(4).to_string(), "H4");
+    /// ```
+    HelpRequestId,
+    "H"
+);
+id!(
+    /// Identifies a watch item.
+    ///
+    /// ```
+    /// assert_eq!(cimi_core::ids::WatchItemId::new(2).to_string(), "W2");
+    /// ```
+    WatchItemId,
+    "W"
+);

@@ -33,7 +33,7 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -48,31 +48,7 @@ use crate::i18n::Lang;
 use crate::ids::{EventId, MemberId};
 use crate::member::{ConsentKind, Member};
 
-/// Identifies a watch item.
-///
-/// ```
-/// assert_eq!(cimi_core::watch::WatchItemId::new(2).to_string(), "W2");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct WatchItemId(u64);
-
-impl WatchItemId {
-    /// Wraps a raw identifier.
-    pub const fn new(raw: u64) -> Self {
-        WatchItemId(raw)
-    }
-    /// The raw identifier.
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for WatchItemId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "W{}", self.0)
-    }
-}
+pub use crate::ids::WatchItemId;
 
 /// Internal or external watch.
 ///
