@@ -195,18 +195,19 @@ pub struct EmailAddress {
     at: usize,
 }
 
-fn is_forbidden_char(c: char) -> bool {
+/// Control, bidirectional and invisible formatting characters: refused in
+/// every text the community stores, so none can hide or reorder what a reader sees.
+pub(crate) fn is_control_or_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{00AD}'
-                | '\u{180E}'
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
         )
+}
+
+/// In addresses, also the soft hyphen and the Mongolian vowel separator.
+fn is_forbidden_char(c: char) -> bool {
+    is_control_or_invisible(c) || matches!(c, '\u{00AD}' | '\u{180E}')
 }
 
 fn is_atext(b: u8) -> bool {

@@ -328,10 +328,7 @@ fn has_forbidden_chars(s: &str) -> bool {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return false;
     }
-    s.chars().any(|c| {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-    })
+    s.chars().any(crate::address::is_control_or_invisible)
 }
 
 impl Community {
@@ -731,6 +728,30 @@ impl Community {
         self.member_index
             .get(key)
             .and_then(|id| self.members.get(id))
+    }
+
+    /// Records a participation at `at` by the person with this address
+    /// (`existing` is the member already holding it, if any): membership *de
+    /// fait* is created or refreshed, after `edit` updates the record.
+    pub(crate) fn participate(
+        &mut self,
+        existing: Option<MemberId>,
+        email: EmailAddress,
+        at: DateTime<Utc>,
+        edit: impl FnOnce(&mut Member),
+    ) -> MemberId {
+        let (mut member, action) = match existing.and_then(|id| self.members.get(&id)) {
+            Some(m) => (m.clone(), Action::MemberUpdated),
+            None => (
+                Member::new(MemberId::new(self.next.member), email, at),
+                Action::MemberAdded,
+            ),
+        };
+        edit(&mut member);
+        member.record_participation(at);
+        let id = member.id;
+        self.commit(action, at, Record::Member(Box::new(member)));
+        id
     }
 
     pub(crate) fn live_member(&self, id: MemberId) -> Result<Member, Error> {
@@ -1480,23 +1501,13 @@ impl Community {
         };
 
         // Membership de fait: create or refresh.
-        let mut member = match existing_member {
-            Some(mid) => self.members[&mid].clone(),
-            None => Member::new(MemberId::new(self.next.member), email, at),
-        };
-        member.family_name = req.family_name.trim().to_string();
-        member.given_name = req.given_name.trim().to_string();
-        member.service = req.service.trim().to_string();
-        member.grade = req.grade.trim().to_string();
-        member.function = req.function.trim().to_string();
-        member.record_participation(at);
-        let member_id = member.id;
-        let action = if existing_member.is_some() {
-            Action::MemberUpdated
-        } else {
-            Action::MemberAdded
-        };
-        self.commit(action, at, Record::Member(Box::new(member)));
+        let member_id = self.participate(existing_member, email, at, |member| {
+            member.family_name = req.family_name.trim().to_string();
+            member.given_name = req.given_name.trim().to_string();
+            member.service = req.service.trim().to_string();
+            member.grade = req.grade.trim().to_string();
+            member.function = req.function.trim().to_string();
+        });
 
         let registration = Registration {
             id: RegistrationId::new(self.next.registration),

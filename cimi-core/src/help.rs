@@ -316,18 +316,8 @@ impl Community {
         self.check_text("topic", topic)?;
         self.check_long_text("text", text)?;
         let skills = normalize_all(skills)?;
-        let mut member = match self.member_by_key(&email.key()) {
-            Some(m) => m.clone(),
-            None => Member::new(MemberId::new(self.next.member), email, at),
-        };
-        let action = if self.members.contains_key(&member.id) {
-            Action::MemberUpdated
-        } else {
-            Action::MemberAdded
-        };
-        member.record_participation(at);
-        let asker = member.id;
-        self.commit(action, at, Record::Member(Box::new(member)));
+        let existing = self.member_by_key(&email.key()).map(|m| m.id);
+        let asker = self.participate(existing, email, at, |_| {});
         let id = HelpRequestId::new(self.next.help);
         let request = HelpRequest {
             id,

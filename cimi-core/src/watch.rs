@@ -42,7 +42,7 @@ use crate::address::EmailAddress;
 use crate::change::{Action, Record};
 use crate::community::Community;
 use crate::error::{Entity, Error};
-use crate::event::{EventState, to_paris};
+use crate::event::to_paris;
 use crate::help::HelpRequestId;
 use crate::i18n::Lang;
 use crate::ids::{EventId, MemberId};
@@ -554,18 +554,8 @@ impl Community {
                 return Err(Error::not_found(Entity::HelpRequest, h.get()));
             }
         }
-        let mut member = match self.member_by_key(&email.key()) {
-            Some(m) => m.clone(),
-            None => Member::new(MemberId::new(self.next.member), email, at),
-        };
-        let action = if self.members.contains_key(&member.id) {
-            Action::MemberUpdated
-        } else {
-            Action::MemberAdded
-        };
-        member.record_participation(at);
-        let shared_by = member.id;
-        self.commit(action, at, Record::Member(Box::new(member)));
+        let existing = self.member_by_key(&email.key()).map(|m| m.id);
+        let shared_by = self.participate(existing, email, at, |_| {});
         let id = WatchItemId::new(self.next.watch);
         let w = WatchItem {
             id,
@@ -666,11 +656,7 @@ impl Community {
         let mut upcoming: Vec<UpcomingEvent> = self
             .events
             .values()
-            .filter(|e| {
-                e.state == EventState::Open
-                    && e.accepts_registrations_at(now)
-                    && e.schedule.starts_at > now
-            })
+            .filter(|e| e.accepts_registrations_at(now) && e.schedule.starts_at > now)
             .map(|e| UpcomingEvent {
                 id: e.id,
                 title: e.title.clone(),
