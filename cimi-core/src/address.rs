@@ -191,8 +191,8 @@ impl AddressError {
 /// ```
 #[derive(Clone)]
 pub struct EmailAddress {
-    text: Box<str>,
-    at: usize,
+    // One pointer: the `@` is found again when needed (the domain never holds one).
+    text: crate::text::Text,
 }
 
 /// Control, bidirectional and invisible formatting characters: refused in
@@ -370,8 +370,7 @@ impl EmailAddress {
             }
         }
         Ok(EmailAddress {
-            text: normalized.into_boxed_str(),
-            at,
+            text: normalized.into(),
         })
     }
 
@@ -382,12 +381,16 @@ impl EmailAddress {
 
     /// The local part, as it was given.
     pub fn local_part(&self) -> &str {
-        &self.text[..self.at]
+        &self.text[..self.at()]
+    }
+
+    fn at(&self) -> usize {
+        self.text.rfind('@').unwrap_or(0)
     }
 
     /// The domain, lowercase ASCII (punycode for international names).
     pub fn domain(&self) -> &str {
-        &self.text[self.at + 1..]
+        &self.text[self.at() + 1..]
     }
 
     /// The identity key: the whole address in lowercase. Two addresses are the

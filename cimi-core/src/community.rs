@@ -36,6 +36,7 @@ use crate::error::{Entity, Error, FormatError, StateError};
 use crate::event::{
     Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
 };
+use crate::directory::Directory;
 use crate::help::{HelpRequest, HelpRequestId, SkillIndex};
 use crate::ids::{EventId, MemberId, RegistrationId};
 use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, MemberStatus};
@@ -263,8 +264,7 @@ fn one() -> u64 {
 #[derive(Clone)]
 pub struct Community {
     pub(crate) statutes: Statutes,
-    pub(crate) members: BTreeMap<MemberId, Member>,
-    pub(crate) member_index: FastMap<String, MemberId>,
+    pub(crate) members: Directory,
     pub(crate) events: BTreeMap<EventId, Event>,
     pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
     pub(crate) help: BTreeMap<HelpRequestId, HelpRequest>,
@@ -343,8 +343,7 @@ impl Community {
         statutes.validate()?;
         Ok(Community {
             statutes,
-            members: BTreeMap::new(),
-            member_index: FastMap::default(),
+            members: Directory::default(),
             events: BTreeMap::new(),
             registrations: BTreeMap::new(),
             help: BTreeMap::new(),
@@ -399,7 +398,7 @@ impl Community {
 
     /// Takes the changes recorded since the last call.
     pub fn drain_changes(&mut self) -> Vec<Change> {
-        self.undo.clear();
+        self.forget_undo();
         std::mem::take(&mut self.changes)
     }
 
@@ -425,7 +424,7 @@ impl Community {
         match record {
             Record::Statutes(s) => s.validate()?,
             Record::Member(m) => {
-                if let Some(&other) = self.member_index.get(&m.email.key()) {
+                if let Some(other) = self.members.by_address(m.email.as_str()) {
                     if other != m.id && m.erased_at.is_none() {
                         return Err(bad(format!(
                             "member {} reuses the address of {other}",
@@ -604,11 +603,7 @@ impl Community {
             match self.undo.pop().expect("undo entry") {
                 Undo::Put(record) => self.put(record),
                 Undo::RemoveMember(id) => {
-                    if let Some(m) = self.members.remove(&id) {
-                        let key = m.email.key();
-                        if self.member_index.get(&key) == Some(&id) {
-                            self.member_index.remove(&key);
-                        }
+                    if self.members.remove(&id).is_some() {
                         self.skills.remove(id);
                     }
                 }
@@ -643,7 +638,13 @@ impl Community {
 
     /// Forgets the undo entries (once changes are durable).
     pub(crate) fn forget_undo(&mut self) {
-        self.undo.clear();
+        for undo in std::mem::take(&mut self.undo) {
+            if let Undo::Put(Record::Member(old)) = undo {
+                // The last holder of texts only that version used: let the
+                // directory forget them (erased names must not linger).
+                self.members.release(&old);
+            }
+        }
     }
 
     fn put(&mut self, record: Record) {
@@ -651,18 +652,10 @@ impl Community {
             Record::Statutes(s) => self.statutes = *s,
             Record::Member(m) => {
                 let m = *m;
-                self.next.member = self.next.member.max(m.id.get() + 1);
-                if let Some(old) = self.members.get(&m.id) {
-                    let old_key = old.email.key();
-                    if self.member_index.get(&old_key) == Some(&m.id) {
-                        self.member_index.remove(&old_key);
-                    }
-                }
-                if m.erased_at.is_none() {
-                    self.member_index.insert(m.email.key(), m.id);
-                }
-                self.skills.put(&m);
-                self.members.insert(m.id, m);
+                let id = m.id;
+                self.next.member = self.next.member.max(id.get() + 1);
+                let old = self.members.put(m);
+                self.skills.update(old.as_ref(), &self.members[&id]);
             }
             Record::Event(e) => {
                 let e = *e;
@@ -707,10 +700,10 @@ impl Community {
     /// # Ok::<(), cimi_core::Error>(())
     /// ```
     pub fn member_by_email(&self, email: &str) -> Option<&Member> {
-        let key = EmailAddress::parse(email).ok()?.key();
-        self.member_index
-            .get(&key)
-            .and_then(|id| self.members.get(id))
+        let email = EmailAddress::parse(email).ok()?;
+        self.members
+            .by_address(email.as_str())
+            .and_then(|id| self.members.get(&id))
     }
 
     /// All members, by identifier.
@@ -725,9 +718,9 @@ impl Community {
     }
 
     pub(crate) fn member_by_key(&self, key: &str) -> Option<&Member> {
-        self.member_index
-            .get(key)
-            .and_then(|id| self.members.get(id))
+        self.members
+            .by_address(key)
+            .and_then(|id| self.members.get(&id))
     }
 
     /// Records a participation at `at` by the person with this address
@@ -825,15 +818,16 @@ impl Community {
     }
 
     fn apply_profile(m: &mut Member, p: MemberProfile) {
-        m.family_name = p.family_name.trim().to_string();
-        m.given_name = p.given_name.trim().to_string();
-        m.service = p.service.trim().to_string();
-        m.grade = p.grade.trim().to_string();
-        m.function = p.function.trim().to_string();
+        m.family_name = p.family_name.trim().into();
+        m.given_name = p.given_name.trim().into();
+        m.service = p.service.trim().into();
+        m.grade = p.grade.trim().into();
+        m.function = p.function.trim().into();
         m.corps = p
             .corps
             .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
+            .filter(|c| !c.is_empty())
+            .map(Into::into);
         m.affiliation = p.affiliation;
         m.skills = p
             .skills
@@ -858,7 +852,7 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<MemberId, Error> {
         let email = EmailAddress::parse(email)?;
-        if self.member_index.contains_key(&email.key()) {
+        if self.members.by_address(email.as_str()).is_some() {
             return Err(StateError::DuplicateMember.into());
         }
         self.check_profile(&profile)?;
@@ -916,7 +910,7 @@ impl Community {
             self.check_text("responsibility", r)?;
         }
         m.bureau_role = responsibility.map(|r| BureauRole {
-            responsibility: r.trim().to_string(),
+            responsibility: r.trim().into(),
             since: at,
         });
         self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
@@ -1447,8 +1441,7 @@ impl Community {
                 .join(", ");
             return Err(Refusal::AddressNotAllowed { allowed }.into());
         }
-        let key = email.key();
-        let existing_member = self.member_index.get(&key).copied();
+        let existing_member = self.members.by_address(email.as_str());
         if let Some(mid) = existing_member {
             if let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid)) {
                 return Ok(RegistrationOutcome {
@@ -1501,12 +1494,22 @@ impl Community {
         };
 
         // Membership de fait: create or refresh.
+        let texts = &mut self.members.interner;
+        let fields = [
+            &req.family_name,
+            &req.given_name,
+            &req.service,
+            &req.grade,
+            &req.function,
+        ]
+        .map(|f| texts.intern(f.trim()));
         let member_id = self.participate(existing_member, email, at, |member| {
-            member.family_name = req.family_name.trim().to_string();
-            member.given_name = req.given_name.trim().to_string();
-            member.service = req.service.trim().to_string();
-            member.grade = req.grade.trim().to_string();
-            member.function = req.function.trim().to_string();
+            let [family, given, service, grade, function] = fields;
+            member.family_name = family;
+            member.given_name = given;
+            member.service = service;
+            member.grade = grade;
+            member.function = function;
         });
 
         let registration = Registration {
@@ -1713,6 +1716,7 @@ impl Community {
         };
         doc.statutes.validate()?;
         let mut c = Community::new(doc.statutes)?;
+        c.members.reserve(doc.members.len());
         for (i, m) in doc.members.into_iter().enumerate() {
             let loc = format!("members[{i}]");
             if m.id.get() >= doc.next_ids.member {
@@ -1724,7 +1728,7 @@ impl Community {
             if c.members.contains_key(&m.id) {
                 return Err(bad(loc, format!("identifier {} appears twice", m.id)));
             }
-            if m.erased_at.is_none() && c.member_index.contains_key(&m.email.key()) {
+            if m.erased_at.is_none() && c.members.by_address(m.email.as_str()).is_some() {
                 return Err(bad(loc, "two members share one address".into()));
             }
             c.commit(

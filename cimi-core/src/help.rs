@@ -42,6 +42,7 @@ use crate::error::{Entity, Error, StateError};
 use crate::ids::MemberId;
 use crate::member::{Member, MemberStatus};
 use crate::skills::normalize_skill;
+use crate::text::{Interner, Text, TextSet};
 
 pub use crate::ids::HelpRequestId;
 
@@ -220,42 +221,68 @@ pub struct Suggestion {
 /// The inverted index from normalised skill to the (non-erased) members who have it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SkillIndex {
-    postings: crate::community::FastMap<String, BTreeSet<MemberId>>,
-    skilled: crate::community::FastMap<MemberId, BTreeSet<String>>,
+    /// Members by normalised skill, in identifier order.
+    postings: crate::community::FastMap<Text, Vec<MemberId>>,
+    /// Each skilled member's normalised skills (shared sets).
+    skilled: crate::community::FastMap<MemberId, TextSet>,
+    sets: Interner,
 }
 
 impl SkillIndex {
     pub(crate) fn remove(&mut self, id: MemberId) {
         if let Some(skills) = self.skilled.remove(&id) {
-            for s in skills {
-                if let Some(p) = self.postings.get_mut(&s) {
-                    p.remove(&id);
+            for s in skills.iter() {
+                if let Some(p) = self.postings.get_mut(s) {
+                    if let Ok(at) = p.binary_search(&id) {
+                        p.remove(at);
+                    }
                     if p.is_empty() {
-                        self.postings.remove(&s);
+                        self.postings.remove(s);
                     }
                 }
+            }
+            if let Some(t) = skills.as_text() {
+                self.sets.release(t);
             }
         }
     }
 
-    pub(crate) fn put(&mut self, m: &Member) {
+    /// Follows a member's new version (`old` is the one it replaces).
+    pub(crate) fn update(&mut self, old: Option<&Member>, m: &Member) {
+        if let Some(old) = old {
+            if old.skills == m.skills && old.erased_at.is_some() == m.erased_at.is_some() {
+                return;
+            }
+        }
         self.remove(m.id);
         if m.erased_at.is_some() {
             return;
         }
-        let skills: BTreeSet<String> = m.skills.iter().filter_map(|s| normalize_skill(s)).collect();
+        let skills: TextSet = m.skills.iter().filter_map(normalize_skill).collect();
         if skills.is_empty() {
             return;
         }
-        for s in &skills {
-            self.postings.entry(s.clone()).or_default().insert(m.id);
+        for s in skills.iter() {
+            let posting = match self.postings.get_mut(s) {
+                Some(p) => p,
+                None => self.postings.entry(Text::from(s)).or_default(),
+            };
+            match posting.last() {
+                Some(last) if *last >= m.id => {
+                    if let Err(at) = posting.binary_search(&m.id) {
+                        posting.insert(at, m.id);
+                    }
+                }
+                _ => posting.push(m.id),
+            }
         }
+        let skills = self.sets.share_set(&skills);
         self.skilled.insert(m.id, skills);
     }
 
     /// Weight of a skill: `ln(1 + N / n)`.
     pub(crate) fn weight(&self, skill: &str) -> f64 {
-        let n = self.postings.get(skill).map_or(0, BTreeSet::len);
+        let n = self.postings.get(skill).map_or(0, Vec::len);
         if n == 0 {
             return 0.0;
         }
@@ -444,7 +471,7 @@ impl Community {
             .filter_map(|s| normalize_skill(s))
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .filter(|s| self.skills.postings.contains_key(s))
+            .filter(|s| self.skills.postings.contains_key(s.as_str()))
             .collect();
         if k == 0 || wanted.is_empty() {
             return Vec::new();
@@ -467,8 +494,10 @@ impl Community {
         now: DateTime<Utc>,
     ) -> Vec<Suggestion> {
         let n = wanted.len();
-        let postings: Vec<&BTreeSet<MemberId>> =
-            wanted.iter().map(|w| &self.skills.postings[w]).collect();
+        let postings: Vec<&Vec<MemberId>> = wanted
+            .iter()
+            .map(|w| &self.skills.postings[w.as_str()])
+            .collect();
         let weights: Vec<f64> = wanted.iter().map(|w| self.skills.weight(w)).collect();
         let bits = |mask: u32| (0..n).filter(move |i| mask >> i & 1 == 1);
         let mut masks: Vec<(u32, f64)> = (1..1u32 << n)
@@ -549,7 +578,7 @@ impl Community {
     ) -> Vec<Suggestion> {
         let mut scored: HashMap<MemberId, (f64, Vec<String>)> = HashMap::new();
         for skill in wanted {
-            let Some(posting) = self.skills.postings.get(skill) else {
+            let Some(posting) = self.skills.postings.get(skill.as_str()) else {
                 continue;
             };
             let w = self.skills.weight(skill);

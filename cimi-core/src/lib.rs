@@ -47,6 +47,7 @@
 pub mod address;
 pub mod change;
 pub mod community;
+mod directory;
 pub mod error;
 pub mod event;
 pub mod help;
@@ -59,6 +60,7 @@ pub mod registration;
 pub mod skills;
 pub mod stats;
 pub mod statutes;
+pub mod text;
 pub mod watch;
 
 pub use community::Community;

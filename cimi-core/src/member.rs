@@ -19,7 +19,6 @@
 //! # Ok::<(), cimi_core::address::AddressError>(())
 //! ```
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
@@ -28,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::address::EmailAddress;
 use crate::i18n::Lang;
 use crate::ids::MemberId;
+use crate::text::{Interner, SEPARATOR, Text, TextSet};
 
 /// A place in the administration: administration → direction → service, e.g.
 /// `Intérieur → DGGN → ST(SI)²`.
@@ -39,54 +39,122 @@ use crate::ids::MemberId;
 /// assert!(a.includes("sdsicif"));
 /// assert_eq!(a.to_string(), "Intérieur › Préfecture de police › SDSICIF");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Affiliation {
-    units: Vec<String>,
+    // The units joined by U+001F, outermost first: one pointer per member,
+    // shared by everyone in the same service.
+    units: Option<Text>,
 }
 
 impl Affiliation {
-    /// Builds an affiliation from the outermost unit inwards; blank units are dropped.
+    /// Builds an affiliation from the outermost unit inwards; blank units are
+    /// dropped, and so are units holding control characters.
     pub fn new<I, S>(units: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
+        let mut joined = String::new();
+        for u in units {
+            let u = u.as_ref().trim();
+            if u.is_empty() || u.contains(SEPARATOR) {
+                continue;
+            }
+            if !joined.is_empty() {
+                joined.push(SEPARATOR);
+            }
+            joined.push_str(u);
+        }
         Affiliation {
-            units: units
-                .into_iter()
-                .map(|u| u.into().trim().to_string())
-                .filter(|u| !u.is_empty())
-                .collect(),
+            units: (!joined.is_empty()).then(|| Text::from(joined)),
         }
     }
 
     /// The units, outermost first.
-    pub fn units(&self) -> &[String] {
-        &self.units
+    ///
+    /// ```
+    /// let a = cimi_core::member::Affiliation::new(["Intérieur", "DGGN"]);
+    /// assert_eq!(a.units().collect::<Vec<_>>(), ["Intérieur", "DGGN"]);
+    /// ```
+    pub fn units(&self) -> impl DoubleEndedIterator<Item = &str> + Clone + '_ {
+        self.units
+            .as_deref()
+            .into_iter()
+            .flat_map(|s| s.split(SEPARATOR))
     }
 
     /// The administration (ministry or local authority), the outermost unit.
     pub fn administration(&self) -> Option<&str> {
-        self.units.first().map(String::as_str)
+        self.units().next()
+    }
+
+    /// The innermost unit (usually the service).
+    ///
+    /// ```
+    /// let a = cimi_core::member::Affiliation::new(["Intérieur", "DGGN", "ST(SI)²"]);
+    /// assert_eq!(a.innermost(), Some("ST(SI)²"));
+    /// ```
+    pub fn innermost(&self) -> Option<&str> {
+        self.units().next_back()
     }
 
     /// Whether a unit of that name (ignoring case) appears anywhere in the path.
     pub fn includes(&self, unit: &str) -> bool {
-        self.units
-            .iter()
-            .any(|u| u.to_lowercase() == unit.trim().to_lowercase())
+        let unit = unit.trim().to_lowercase();
+        self.units().any(|u| u.to_lowercase() == unit)
     }
 
     /// Whether the affiliation is empty (unknown).
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
+        self.units.is_none()
+    }
+
+    pub(crate) fn share(&self, interner: &mut Interner) -> Affiliation {
+        Affiliation {
+            units: self.units.as_ref().map(|t| interner.share(t)),
+        }
+    }
+
+    pub(crate) fn release(&self, interner: &mut Interner) {
+        if let Some(t) = &self.units {
+            interner.release(t);
+        }
     }
 }
 
 impl fmt::Display for Affiliation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.units.join(" › "))
+        for (i, u) in self.units().enumerate() {
+            if i > 0 {
+                f.write_str(" › ")?;
+            }
+            f.write_str(u)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Affiliation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.units()).finish()
+    }
+}
+
+impl Serialize for Affiliation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.units())
+    }
+}
+
+impl<'de> Deserialize<'de> for Affiliation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let units: Vec<String> = Vec::deserialize(d)?;
+        if units.iter().any(|u| u.contains(SEPARATOR)) {
+            return Err(serde::de::Error::custom(
+                "an affiliation unit contains a control character",
+            ));
+        }
+        Ok(Affiliation::new(units))
     }
 }
 
@@ -201,7 +269,7 @@ impl MemberStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BureauRole {
     /// What the member is responsible for.
-    pub responsibility: String,
+    pub responsibility: Text,
     /// Since when.
     pub since: DateTime<Utc>,
 }
@@ -226,27 +294,27 @@ pub struct Member {
     /// E-mail address; identifies the person.
     pub email: EmailAddress,
     /// Family name (nom).
-    pub family_name: String,
+    pub family_name: Text,
     /// Given name (prénom).
-    pub given_name: String,
+    pub given_name: Text,
     /// Service as the member declared it (free text).
-    pub service: String,
+    pub service: Text,
     /// Place in the administration, when known.
     #[serde(default, skip_serializing_if = "Affiliation::is_empty")]
     pub affiliation: Affiliation,
     /// Corps or filière (police, gendarmerie, SIC, administrative, contract agent…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corps: Option<String>,
+    pub corps: Option<Text>,
     /// Grade (free text with known values: capitaine, ingénieur des SIC…).
-    pub grade: String,
+    pub grade: Text,
     /// Function (fonction).
-    pub function: String,
+    pub function: Text,
     /// Skills (compétences), the basis of mutual help.
     #[serde(default)]
-    pub skills: BTreeSet<String>,
+    pub skills: TextSet,
     /// Interests.
     #[serde(default)]
-    pub interests: BTreeSet<String>,
+    pub interests: TextSet,
     /// Every consent decision, oldest first.
     #[serde(default)]
     pub consents: Vec<Consent>,
@@ -283,15 +351,15 @@ impl Member {
         Member {
             id,
             email,
-            family_name: String::new(),
-            given_name: String::new(),
-            service: String::new(),
+            family_name: Text::empty(),
+            given_name: Text::empty(),
+            service: Text::empty(),
             affiliation: Affiliation::default(),
             corps: None,
-            grade: String::new(),
-            function: String::new(),
-            skills: BTreeSet::new(),
-            interests: BTreeSet::new(),
+            grade: Text::empty(),
+            function: Text::empty(),
+            skills: TextSet::new(),
+            interests: TextSet::new(),
             consents: Vec::new(),
             joined_at: at,
             last_participation_at: None,
@@ -349,6 +417,48 @@ impl Member {
     pub fn belongs_to(&self, unit: &str) -> bool {
         let unit_lower = unit.trim().to_lowercase();
         self.affiliation.includes(unit) || self.service.trim().to_lowercase() == unit_lower
+    }
+
+    /// The same member with every text replaced by the community's shared copy.
+    pub(crate) fn shared(mut self, i: &mut Interner) -> Member {
+        self.family_name = i.share(&self.family_name);
+        self.given_name = i.share(&self.given_name);
+        self.service = i.share(&self.service);
+        self.grade = i.share(&self.grade);
+        self.function = i.share(&self.function);
+        self.corps = self.corps.as_ref().map(|c| i.share(c));
+        self.affiliation = self.affiliation.share(i);
+        self.skills = i.share_set(&self.skills);
+        self.interests = i.share_set(&self.interests);
+        if let Some(role) = &mut self.bureau_role {
+            role.responsibility = i.share(&role.responsibility);
+        }
+        self
+    }
+
+    /// Lets the community forget the texts only this (departing) version used.
+    pub(crate) fn release(&self, i: &mut Interner) {
+        for t in [
+            &self.family_name,
+            &self.given_name,
+            &self.service,
+            &self.grade,
+            &self.function,
+        ] {
+            i.release(t);
+        }
+        if let Some(c) = &self.corps {
+            i.release(c);
+        }
+        self.affiliation.release(i);
+        for set in [&self.skills, &self.interests] {
+            if let Some(t) = set.as_text() {
+                i.release(t);
+            }
+        }
+        if let Some(role) = &self.bureau_role {
+            i.release(&role.responsibility);
+        }
     }
 
     /// Records a participation at `at` (membership *de fait*).

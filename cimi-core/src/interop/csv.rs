@@ -387,11 +387,11 @@ pub fn attendees(
         let status = r.status.label(lang).to_string();
         let row = match community.member(r.member) {
             Some(m) if m.erased_at.is_none() => vec![
-                m.family_name.clone(),
-                m.given_name.clone(),
-                m.service.clone(),
-                m.grade.clone(),
-                m.function.clone(),
+                m.family_name.to_string(),
+                m.given_name.to_string(),
+                m.service.to_string(),
+                m.grade.to_string(),
+                m.function.to_string(),
                 m.email.to_string(),
                 status,
             ],
@@ -430,13 +430,13 @@ pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>
     ];
     for m in community.members().filter(|m| m.erased_at.is_none()) {
         rows.push(vec![
-            m.family_name.clone(),
-            m.given_name.clone(),
+            m.family_name.to_string(),
+            m.given_name.to_string(),
             m.email.to_string(),
-            m.service.clone(),
-            m.grade.clone(),
-            m.function.clone(),
-            m.corps.clone().unwrap_or_default(),
+            m.service.to_string(),
+            m.grade.to_string(),
+            m.function.to_string(),
+            m.corps.as_deref().unwrap_or_default().to_string(),
             join_tags(&m.skills),
             join_tags(&m.interests),
             m.status(window, now).label(lang).to_string(),
@@ -448,8 +448,8 @@ pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>
     write_document(options, rows)
 }
 
-fn join_tags(tags: &BTreeSet<String>) -> String {
-    tags.iter().cloned().collect::<Vec<_>>().join(", ")
+fn join_tags(tags: &crate::text::TextSet) -> String {
+    tags.iter().collect::<Vec<_>>().join(", ")
 }
 
 fn split_tags(cell: &str) -> BTreeSet<String> {

@@ -1,0 +1,199 @@
+//! The members' table: compact storage for a directory of millions.
+//!
+//! Members live in one vector ordered by identifier (identifiers are handed
+//! out in increasing order, so a lookup is usually a subtraction); the index
+//! by address is a hash table of positions that hashes the address in
+//! lowercase on the fly instead of keeping a second, lowercased copy; the
+//! texts members share (names, services, grades, skills…) are interned.
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+use crate::ids::MemberId;
+use crate::member::Member;
+use crate::text::Interner;
+
+type Hasher = foldhash::fast::RandomState;
+
+/// Members by identifier, with an index of live members by address.
+#[derive(Clone, Default)]
+pub(crate) struct Directory {
+    members: Vec<Member>,
+    by_address: HashTable<u32>,
+    hasher: Hasher,
+    pub(crate) interner: Interner,
+}
+
+/// The hash of an address, ignoring ASCII case (the identity of a person).
+fn address_hash(hasher: &Hasher, address: &str) -> u64 {
+    let bytes = address.as_bytes();
+    let mut buf = [0u8; 320];
+    if bytes.len() <= buf.len() {
+        let buf = &mut buf[..bytes.len()];
+        for (d, s) in buf.iter_mut().zip(bytes) {
+            *d = s.to_ascii_lowercase();
+        }
+        hasher.hash_one(&*buf)
+    } else {
+        hasher.hash_one(bytes.to_ascii_lowercase().as_slice())
+    }
+}
+
+impl PartialEq for Directory {
+    fn eq(&self, other: &Self) -> bool {
+        self.members == other.members
+    }
+}
+
+impl Directory {
+    /// How many members (erased ones included).
+    pub(crate) fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    fn slot(&self, id: MemberId) -> Option<usize> {
+        let first = self.members.first()?.id.get();
+        let guess = id.get().checked_sub(first)?;
+        if let Ok(guess) = usize::try_from(guess) {
+            if self.members.get(guess).is_some_and(|m| m.id == id) {
+                return Some(guess);
+            }
+        }
+        self.members.binary_search_by_key(&id, |m| m.id).ok()
+    }
+
+    /// A member by identifier.
+    pub(crate) fn get(&self, id: &MemberId) -> Option<&Member> {
+        self.slot(*id).map(|i| &self.members[i])
+    }
+
+    /// Whether that identifier is taken.
+    pub(crate) fn contains_key(&self, id: &MemberId) -> bool {
+        self.slot(*id).is_some()
+    }
+
+    /// Every member, by identifier.
+    pub(crate) fn values(&self) -> std::slice::Iter<'_, Member> {
+        self.members.iter()
+    }
+
+    /// The live (not erased) member with that address, ignoring ASCII case.
+    pub(crate) fn by_address(&self, address: &str) -> Option<MemberId> {
+        let hash = address_hash(&self.hasher, address);
+        self.by_address
+            .find(hash, |&slot| {
+                self.members[slot as usize]
+                    .email
+                    .as_str()
+                    .eq_ignore_ascii_case(address)
+            })
+            .map(|&slot| self.members[slot as usize].id)
+    }
+
+    fn unindex(&mut self, slot: usize) {
+        let hash = address_hash(&self.hasher, self.members[slot].email.as_str());
+        if let Ok(entry) = self.by_address.find_entry(hash, |&s| s as usize == slot) {
+            entry.remove();
+        }
+    }
+
+    fn index(&mut self, slot: usize) {
+        let m = &self.members[slot];
+        if m.erased_at.is_some() {
+            return;
+        }
+        let hash = address_hash(&self.hasher, m.email.as_str());
+        let (members, hasher) = (&self.members, &self.hasher);
+        // One live member per address: a previous holder loses the entry.
+        match self.by_address.find_entry(hash, |&s| {
+            members[s as usize]
+                .email
+                .as_str()
+                .eq_ignore_ascii_case(m.email.as_str())
+        }) {
+            Ok(mut entry) => *entry.get_mut() = slot as u32,
+            Err(absent) => {
+                let table = absent.into_table();
+                table.insert_unique(hash, slot as u32, |&s| {
+                    address_hash(hasher, members[s as usize].email.as_str())
+                });
+            }
+        }
+    }
+
+    fn reindex_all(&mut self) {
+        self.by_address.clear();
+        for slot in 0..self.members.len() {
+            self.index(slot);
+        }
+    }
+
+    /// Stores a member (new or a new version), sharing its texts; returns the
+    /// previous version.
+    pub(crate) fn put(&mut self, member: Member) -> Option<Member> {
+        let member = member.shared(&mut self.interner);
+        let old = match self.slot(member.id) {
+            Some(slot) => {
+                let same_address = self.members[slot].email == member.email
+                    && self.members[slot].erased_at.is_none()
+                    && member.erased_at.is_none();
+                if !same_address {
+                    self.unindex(slot);
+                }
+                let old = std::mem::replace(&mut self.members[slot], member);
+                if !same_address {
+                    self.index(slot);
+                }
+                Some(old)
+            }
+            None => {
+                let at = self.members.partition_point(|m| m.id < member.id);
+                self.members.insert(at, member);
+                if at + 1 == self.members.len() {
+                    self.index(at);
+                } else {
+                    self.reindex_all();
+                }
+                None
+            }
+        };
+        if let Some(old) = &old {
+            old.release(&mut self.interner);
+        }
+        old
+    }
+
+    /// Removes a member (undo of its creation).
+    pub(crate) fn remove(&mut self, id: &MemberId) -> Option<Member> {
+        let slot = self.slot(*id)?;
+        self.unindex(slot);
+        let old = self.members.remove(slot);
+        if slot != self.members.len() {
+            self.reindex_all();
+        }
+        old.release(&mut self.interner);
+        Some(old)
+    }
+
+    /// Lets the interner forget the texts of a version nobody holds any more.
+    pub(crate) fn release(&mut self, member: &Member) {
+        member.release(&mut self.interner);
+    }
+
+    /// Stores members given in increasing identifier order (loading).
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.members.reserve(additional);
+        let (members, hasher) = (&self.members, &self.hasher);
+        self.by_address.reserve(additional, |&s| {
+            address_hash(hasher, members[s as usize].email.as_str())
+        });
+    }
+}
+
+impl std::ops::Index<&MemberId> for Directory {
+    type Output = Member;
+    fn index(&self, id: &MemberId) -> &Member {
+        self.get(id).expect("a known member")
+    }
+}
