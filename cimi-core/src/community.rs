@@ -603,8 +603,8 @@ impl Community {
             match self.undo.pop().expect("undo entry") {
                 Undo::Put(record) => self.put(record),
                 Undo::RemoveMember(id) => {
-                    if self.members.remove(&id).is_some() {
-                        self.skills.remove(id);
+                    if let Some(old) = self.members.remove(&id) {
+                        self.skills.remove(&old);
                     }
                 }
                 Undo::RemoveEvent(id) => {

@@ -42,7 +42,7 @@ use crate::error::{Entity, Error, StateError};
 use crate::ids::MemberId;
 use crate::member::{Member, MemberStatus};
 use crate::skills::normalize_skill;
-use crate::text::{Interner, Text, TextSet};
+use crate::text::Text;
 
 pub use crate::ids::HelpRequestId;
 
@@ -223,26 +223,36 @@ pub struct Suggestion {
 pub(crate) struct SkillIndex {
     /// Members by normalised skill, in identifier order.
     postings: crate::community::FastMap<Text, Vec<MemberId>>,
-    /// Each skilled member's normalised skills (shared sets).
-    skilled: crate::community::FastMap<MemberId, TextSet>,
-    sets: Interner,
+    /// How many members have at least one skill.
+    skilled: usize,
+}
+
+fn normalized(m: &Member) -> Vec<String> {
+    if m.erased_at.is_some() {
+        return Vec::new();
+    }
+    let mut skills: Vec<String> = m.skills.iter().filter_map(normalize_skill).collect();
+    skills.sort_unstable();
+    skills.dedup();
+    skills
 }
 
 impl SkillIndex {
-    pub(crate) fn remove(&mut self, id: MemberId) {
-        if let Some(skills) = self.skilled.remove(&id) {
-            for s in skills.iter() {
-                if let Some(p) = self.postings.get_mut(s) {
-                    if let Ok(at) = p.binary_search(&id) {
-                        p.remove(at);
-                    }
-                    if p.is_empty() {
-                        self.postings.remove(s);
-                    }
+    /// Forgets a member's version `m`.
+    pub(crate) fn remove(&mut self, m: &Member) {
+        let skills = normalized(m);
+        if skills.is_empty() {
+            return;
+        }
+        self.skilled -= 1;
+        for s in &skills {
+            if let Some(p) = self.postings.get_mut(s.as_str()) {
+                if let Ok(at) = p.binary_search(&m.id) {
+                    p.remove(at);
                 }
-            }
-            if let Some(t) = skills.as_text() {
-                self.sets.release(t);
+                if p.is_empty() {
+                    self.postings.remove(s.as_str());
+                }
             }
         }
     }
@@ -253,19 +263,17 @@ impl SkillIndex {
             if old.skills == m.skills && old.erased_at.is_some() == m.erased_at.is_some() {
                 return;
             }
+            self.remove(old);
         }
-        self.remove(m.id);
-        if m.erased_at.is_some() {
-            return;
-        }
-        let skills: TextSet = m.skills.iter().filter_map(normalize_skill).collect();
+        let skills = normalized(m);
         if skills.is_empty() {
             return;
         }
-        for s in skills.iter() {
-            let posting = match self.postings.get_mut(s) {
+        self.skilled += 1;
+        for s in &skills {
+            let posting = match self.postings.get_mut(s.as_str()) {
                 Some(p) => p,
-                None => self.postings.entry(Text::from(s)).or_default(),
+                None => self.postings.entry(Text::from(s.as_str())).or_default(),
             };
             match posting.last() {
                 Some(last) if *last >= m.id => {
@@ -276,8 +284,6 @@ impl SkillIndex {
                 _ => posting.push(m.id),
             }
         }
-        let skills = self.sets.share_set(&skills);
-        self.skilled.insert(m.id, skills);
     }
 
     /// Weight of a skill: `ln(1 + N / n)`.
@@ -286,7 +292,7 @@ impl SkillIndex {
         if n == 0 {
             return 0.0;
         }
-        (1.0 + self.skilled.len() as f64 / n as f64).ln()
+        (1.0 + self.skilled as f64 / n as f64).ln()
     }
 }
 
@@ -506,9 +512,8 @@ impl Community {
         masks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let window = self.statutes.activity_window();
         let mask_of = |id: &MemberId| {
-            let have = &self.skills.skilled[id];
             (0..n)
-                .filter(|i| have.contains(&wanted[*i]))
+                .filter(|i| postings[*i].binary_search(id).is_ok())
                 .fold(0u32, |m, i| m | 1 << i)
         };
         let mut out = Vec::with_capacity(k.min(1024));
