@@ -5,6 +5,9 @@ use std::mem::size_of;
 fn main() {
     println!("Member: {} bytes", size_of::<Member>());
     println!("Consent: {} bytes", size_of::<Consent>());
-    println!("Option<DateTime<Utc>>: {} bytes", size_of::<Option<chrono::DateTime<chrono::Utc>>>());
+    println!(
+        "Option<DateTime<Utc>>: {} bytes",
+        size_of::<Option<chrono::DateTime<chrono::Utc>>>()
+    );
     println!("Registration: {} bytes", size_of::<Registration>());
 }

@@ -32,11 +32,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::address::EmailAddress;
 use crate::change::{Action, Change, Record};
+use crate::directory::Directory;
 use crate::error::{Entity, Error, FormatError, StateError};
 use crate::event::{
     Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
 };
-use crate::directory::Directory;
 use crate::help::{HelpRequest, HelpRequestId, SkillIndex};
 use crate::ids::{EventId, MemberId, RegistrationId};
 use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, MemberStatus};
@@ -331,6 +331,49 @@ fn has_forbidden_chars(s: &str) -> bool {
     s.chars().any(crate::address::is_control_or_invisible)
 }
 
+/// Refuses a record read from outside whose texts or lists break the limits.
+fn within_limits<T: Serialize + ?Sized>(location: &str, value: &T) -> Result<(), Error> {
+    crate::limits::check(value).map_err(|over| {
+        let location = if over.path.is_empty() {
+            location.to_string()
+        } else {
+            format!("{location}.{}", over.path)
+        };
+        FormatError::OverLimit {
+            location,
+            what: over.what,
+            limit: over.limit,
+        }
+        .into()
+    })
+}
+
+/// The first text of a member that holds control or invisible characters.
+fn member_text_problem(m: &Member) -> Option<&'static str> {
+    let fields = [
+        ("family_name", m.family_name.as_str()),
+        ("given_name", m.given_name.as_str()),
+        ("service", m.service.as_str()),
+        ("grade", m.grade.as_str()),
+        ("function", m.function.as_str()),
+        ("corps", m.corps.as_deref().unwrap_or("")),
+    ];
+    if let Some((name, _)) = fields.iter().find(|(_, v)| has_forbidden_chars(v)) {
+        return Some(name);
+    }
+    if m.affiliation.units().any(has_forbidden_chars) {
+        return Some("affiliation");
+    }
+    if m.skills
+        .iter()
+        .chain(m.interests.iter())
+        .any(has_forbidden_chars)
+    {
+        return Some("skills");
+    }
+    None
+}
+
 impl Community {
     /// An empty community under these statutes.
     ///
@@ -421,9 +464,16 @@ impl Community {
                 problem,
             })
         };
+        within_limits("change", record)?;
         match record {
             Record::Statutes(s) => s.validate()?,
             Record::Member(m) => {
+                if let Some(field) = member_text_problem(m) {
+                    return Err(bad(format!(
+                        "member {}: {field} holds control or invisible characters",
+                        m.id
+                    )));
+                }
                 if let Some(other) = self.members.by_address(m.email.as_str()) {
                     if other != m.id && m.erased_at.is_none() {
                         return Err(bad(format!(
@@ -1714,11 +1764,19 @@ impl Community {
         let bad = |location: String, problem: String| -> Error {
             FormatError::Inconsistent { location, problem }.into()
         };
+        within_limits("statutes", &doc.statutes)?;
         doc.statutes.validate()?;
         let mut c = Community::new(doc.statutes)?;
         c.members.reserve(doc.members.len());
         for (i, m) in doc.members.into_iter().enumerate() {
             let loc = format!("members[{i}]");
+            within_limits(&loc, &m)?;
+            if let Some(field) = member_text_problem(&m) {
+                return Err(bad(
+                    format!("{loc}.{field}"),
+                    "control or invisible characters".into(),
+                ));
+            }
             if m.id.get() >= doc.next_ids.member {
                 return Err(bad(
                     loc,
@@ -1739,6 +1797,7 @@ impl Community {
         }
         for (i, e) in doc.events.into_iter().enumerate() {
             let loc = format!("events[{i}]");
+            within_limits(&loc, &e)?;
             if e.id.get() >= doc.next_ids.event {
                 return Err(bad(
                     loc,
@@ -1761,6 +1820,7 @@ impl Community {
         }
         for (i, r) in doc.registrations.into_iter().enumerate() {
             let loc = format!("registrations[{i}]");
+            within_limits(&loc, &r)?;
             if r.id.get() >= doc.next_ids.registration {
                 return Err(bad(
                     loc,
@@ -1812,6 +1872,7 @@ impl Community {
         }
         for (i, h) in doc.help_requests.into_iter().enumerate() {
             let loc = format!("help_requests[{i}]");
+            within_limits(&loc, &h)?;
             if h.id.get() >= doc.next_ids.help {
                 return Err(bad(
                     loc,
@@ -1828,6 +1889,7 @@ impl Community {
         }
         for (i, w) in doc.watch_items.into_iter().enumerate() {
             let loc = format!("watch_items[{i}]");
+            within_limits(&loc, &w)?;
             if w.id.get() >= doc.next_ids.watch {
                 return Err(bad(
                     loc,

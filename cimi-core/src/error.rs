@@ -253,6 +253,17 @@ pub enum FormatError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A text or a list in the document is longer than the library accepts
+    /// (see [`limits`](crate::limits)).
+    #[error("at {location}: {what} over the limit of {limit}")]
+    OverLimit {
+        /// Where (for instance `members[3].skills[2]`).
+        location: String,
+        /// What is too long (`text length`, `list length`).
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl FormatError {
@@ -264,6 +275,7 @@ impl FormatError {
             FormatError::UnsupportedVersion { .. } => "unsupported_version",
             FormatError::Inconsistent { .. } => "inconsistent_document",
             FormatError::TooLarge { .. } => "document_too_large",
+            FormatError::OverLimit { .. } => "over_limit",
         }
     }
 
@@ -283,6 +295,18 @@ impl FormatError {
             }
             FormatError::TooLarge { limit } => {
                 format!("le document dépasse {limit} octets")
+            }
+            FormatError::OverLimit {
+                location,
+                what,
+                limit,
+            } => {
+                let what = match *what {
+                    "text length" => "longueur de texte",
+                    "list length" => "longueur de liste",
+                    other => other,
+                };
+                format!("en {location} : {what} au-delà de la limite de {limit}")
             }
         }
     }

@@ -55,6 +55,7 @@ mod i18n;
 pub mod ids;
 pub mod interop;
 pub mod journal;
+pub mod limits;
 pub mod member;
 pub mod registration;
 pub mod skills;

@@ -452,3 +452,69 @@ fn impossible_documents_are_refused() {
     let err = Community::from_json(&doc.to_string()).unwrap_err();
     assert!(err.to_string().contains("registrations[0]"), "{err}");
 }
+
+/// Texts and lists over the limits, and member texts with control characters,
+/// are refused with the place they occur; nothing is loaded.
+#[test]
+fn oversized_or_hidden_texts_in_documents_are_refused_with_their_place() {
+    use cimi_core::limits::{MAX_LIST_LEN, MAX_TEXT_CHARS};
+    let mut c = Community::cimi();
+    c.add_member(
+        "ada@interieur.gouv.fr",
+        MemberProfile {
+            family_name: "Lovelace".into(),
+            skills: ["rust".to_string()].into_iter().collect(),
+            ..Default::default()
+        },
+        t0(),
+    )
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&c.to_json()).unwrap();
+    let load = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut d = doc.clone();
+        edit(&mut d);
+        Community::from_json(&d.to_string()).unwrap_err()
+    };
+
+    let e = load(&|d| d["members"][0]["family_name"] = "é".repeat(MAX_TEXT_CHARS + 1).into());
+    assert_eq!(e.kind(), "over_limit");
+    assert!(e.to_string().contains("members[0].family_name"), "{e}");
+
+    let e = load(&|d| {
+        d["members"][0]["skills"] =
+            serde_json::Value::Array((0..=MAX_LIST_LEN).map(|i| format!("s{i}").into()).collect())
+    });
+    assert_eq!(e.kind(), "over_limit");
+    assert!(e.to_string().contains("members[0].skills"), "{e}");
+
+    let e = load(&|d| d["members"][0]["given_name"] = "Ada\u{202E}".into());
+    assert_eq!(e.kind(), "inconsistent_document");
+    assert!(e.to_string().contains("members[0].given_name"), "{e}");
+
+    let e = load(&|d| d["statutes"]["name"] = "n".repeat(MAX_TEXT_CHARS + 1).into());
+    assert_eq!(e.kind(), "over_limit");
+    assert!(e.to_string().contains("statutes.name"), "{e}");
+
+    // At the limit exactly is fine.
+    let mut d = doc.clone();
+    d["members"][0]["family_name"] = "é".repeat(MAX_TEXT_CHARS).into();
+    assert!(Community::from_json(&d.to_string()).is_ok());
+}
+
+/// Replaying a change applies the same limits as loading a document.
+#[test]
+fn oversized_changes_are_refused_on_apply() {
+    let mut c = Community::cimi();
+    c.set_recording(true);
+    c.add_member("ada@interieur.gouv.fr", MemberProfile::default(), t0())
+        .unwrap();
+    let change = c.drain_changes().remove(0);
+    let mut json: serde_json::Value = serde_json::to_value(&change).unwrap();
+    json["record"]["value"]["service"] = "s".repeat(cimi_core::limits::MAX_TEXT_CHARS + 1).into();
+    let big: cimi_core::change::Change = serde_json::from_value(json).unwrap();
+    let mut fresh = Community::cimi();
+    let e = fresh.apply(big).unwrap_err();
+    assert_eq!(e.kind(), "over_limit");
+    assert!(e.to_string().contains("service"), "{e}");
+    assert_eq!(fresh.members().count(), 0, "nothing applied");
+}
