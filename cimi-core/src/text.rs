@@ -390,9 +390,7 @@ impl fmt::Debug for Interner {
 
 impl Interner {
     fn hash(&self, s: &str) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        s.hash(&mut h);
-        h.finish()
+        self.hasher.hash_one(s)
     }
 
     /// The shared copy of `s`.
@@ -403,11 +401,8 @@ impl Interner {
         }
         let t = Text::from(s);
         let hasher = self.hasher.clone();
-        self.texts.insert_unique(hash, t.clone(), move |t| {
-            let mut h = hasher.build_hasher();
-            t.as_str().hash(&mut h);
-            h.finish()
-        });
+        self.texts
+            .insert_unique(hash, t.clone(), move |t| hasher.hash_one(t.as_str()));
         t
     }
 
@@ -418,11 +413,8 @@ impl Interner {
             return found.clone();
         }
         let hasher = self.hasher.clone();
-        self.texts.insert_unique(hash, t.clone(), move |t| {
-            let mut h = hasher.build_hasher();
-            t.as_str().hash(&mut h);
-            h.finish()
-        });
+        self.texts
+            .insert_unique(hash, t.clone(), move |t| hasher.hash_one(t.as_str()));
         t.clone()
     }
 
