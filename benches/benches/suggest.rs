@@ -38,7 +38,7 @@ impl Scan {
                 .map(|m| {
                     (
                         m.id,
-                        m.skills.iter().filter_map(|s| normalize_skill(s)).collect(),
+                        m.skills.iter().filter_map(normalize_skill).collect(),
                         m.status(window, t0()),
                     )
                 })
