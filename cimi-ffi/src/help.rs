@@ -76,7 +76,7 @@ impl From<&ch::HelpRequest> for HelpRequest {
             asker_id: id_i64(h.asker.get()),
             topic: h.topic.clone(),
             text: h.text.clone(),
-            skills: h.skills.iter().cloned().collect(),
+            skills: h.skills.iter().map(|s| s.to_string()).collect(),
             visibility: h.visibility.into(),
             state: h.state().into(),
             asked_at_ms: millis(h.asked_at()),

@@ -826,16 +826,16 @@ impl From<&cm::Member> for Member {
         Member {
             id: id_i64(m.id.get()),
             email: m.email.as_str().to_string(),
-            family_name: m.family_name.clone(),
-            given_name: m.given_name.clone(),
+            family_name: m.family_name.to_string(),
+            given_name: m.given_name.to_string(),
             display_name: m.display_name(),
-            service: m.service.clone(),
-            affiliation: m.affiliation.units().to_vec(),
-            corps: m.corps.clone(),
-            grade: m.grade.clone(),
-            function: m.function.clone(),
-            skills: m.skills.iter().cloned().collect(),
-            interests: m.interests.iter().cloned().collect(),
+            service: m.service.to_string(),
+            affiliation: m.affiliation.units().map(|s| s.to_string()).collect(),
+            corps: m.corps.as_deref().map(str::to_owned),
+            grade: m.grade.to_string(),
+            function: m.function.to_string(),
+            skills: m.skills.iter().map(|s| s.to_string()).collect(),
+            interests: m.interests.iter().map(|s| s.to_string()).collect(),
             consents: m
                 .consents
                 .iter()
@@ -848,7 +848,7 @@ impl From<&cm::Member> for Member {
             joined_at_ms: millis(m.joined_at),
             last_participation_at_ms: opt_millis(m.last_participation_at),
             bureau_role: m.bureau_role.as_ref().map(|r| BureauRole {
-                responsibility: r.responsibility.clone(),
+                responsibility: r.responsibility.to_string(),
                 since_ms: millis(r.since),
             }),
             erased_at_ms: opt_millis(m.erased_at),

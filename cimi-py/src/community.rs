@@ -311,15 +311,15 @@ impl ProfileArgs {
 
 fn profile_of(m: &Member) -> MemberProfile {
     MemberProfile {
-        family_name: m.family_name.clone(),
-        given_name: m.given_name.clone(),
-        service: m.service.clone(),
-        grade: m.grade.clone(),
-        function: m.function.clone(),
-        corps: m.corps.clone(),
+        family_name: m.family_name.to_string(),
+        given_name: m.given_name.to_string(),
+        service: m.service.to_string(),
+        grade: m.grade.to_string(),
+        function: m.function.to_string(),
+        corps: m.corps.as_deref().map(str::to_owned),
         affiliation: m.affiliation.clone(),
-        skills: m.skills.clone(),
-        interests: m.interests.clone(),
+        skills: m.skills.iter().map(|s| s.to_string()).collect(),
+        interests: m.interests.iter().map(|s| s.to_string()).collect(),
     }
 }
 

@@ -98,7 +98,7 @@ impl PyMember {
     /// The affiliation, outermost unit first (administration → direction → service).
     #[getter]
     fn affiliation(&self) -> Vec<String> {
-        self.inner.affiliation.units().to_vec()
+        self.inner.affiliation.units().map(|s| s.to_string()).collect()
     }
     #[getter]
     fn corps(&self) -> Option<&str> {
@@ -114,11 +114,11 @@ impl PyMember {
     }
     #[getter]
     fn skills(&self) -> Vec<String> {
-        self.inner.skills.iter().cloned().collect()
+        self.inner.skills.iter().map(|s| s.to_string()).collect()
     }
     #[getter]
     fn interests(&self) -> Vec<String> {
-        self.inner.interests.iter().cloned().collect()
+        self.inner.interests.iter().map(|s| s.to_string()).collect()
     }
     /// Every consent decision, oldest first: dicts with `kind`, `granted`, `at`.
     #[getter]
@@ -628,7 +628,7 @@ impl PyHelpRequest {
     /// The skills needed, normalised.
     #[getter]
     fn skills(&self) -> Vec<String> {
-        self.inner.skills.iter().cloned().collect()
+        self.inner.skills.iter().map(|s| s.to_string()).collect()
     }
     /// `"public"` or `"private"`.
     #[getter]

@@ -76,13 +76,13 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         ),
         (
             "family_name",
-            Column::Str(col(&rows, |m| m.family_name.clone())),
+            Column::Str(col(&rows, |m| m.family_name.to_string())),
         ),
         (
             "given_name",
-            Column::Str(col(&rows, |m| m.given_name.clone())),
+            Column::Str(col(&rows, |m| m.given_name.to_string())),
         ),
-        ("service", Column::Str(col(&rows, |m| m.service.clone()))),
+        ("service", Column::Str(col(&rows, |m| m.service.to_string()))),
         (
             "administration",
             Column::OptStr(col(&rows, |m| {
@@ -91,18 +91,18 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         ),
         (
             "affiliation",
-            Column::StrList(col(&rows, |m| m.affiliation.units().to_vec())),
+            Column::StrList(col(&rows, |m| m.affiliation.units().map(|s| s.to_string()).collect())),
         ),
-        ("corps", Column::OptStr(col(&rows, |m| m.corps.clone()))),
-        ("grade", Column::Str(col(&rows, |m| m.grade.clone()))),
-        ("function", Column::Str(col(&rows, |m| m.function.clone()))),
+        ("corps", Column::OptStr(col(&rows, |m| m.corps.as_deref().map(str::to_owned)))),
+        ("grade", Column::Str(col(&rows, |m| m.grade.to_string()))),
+        ("function", Column::Str(col(&rows, |m| m.function.to_string()))),
         (
             "skills",
-            Column::StrList(col(&rows, |m| m.skills.iter().cloned().collect())),
+            Column::StrList(col(&rows, |m| m.skills.iter().map(|s| s.to_string()).collect())),
         ),
         (
             "interests",
-            Column::StrList(col(&rows, |m| m.interests.iter().cloned().collect())),
+            Column::StrList(col(&rows, |m| m.interests.iter().map(|s| s.to_string()).collect())),
         ),
         ("joined_at", Column::Time(col(&rows, |m| m.joined_at))),
         (
@@ -116,7 +116,7 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         (
             "bureau_role",
             Column::OptStr(col(&rows, |m| {
-                m.bureau_role.as_ref().map(|r| r.responsibility.clone())
+                m.bureau_role.as_ref().map(|r| r.responsibility.to_string())
             })),
         ),
         ("erased_at", Column::OptTime(col(&rows, |m| m.erased_at))),
@@ -385,7 +385,7 @@ pub fn help_requests(c: &Community) -> Table {
         ("topic", Column::Str(col(&rows, |h| h.topic.clone()))),
         (
             "skills",
-            Column::StrList(col(&rows, |h| h.skills.iter().cloned().collect())),
+            Column::StrList(col(&rows, |h| h.skills.iter().map(|s| s.to_string()).collect())),
         ),
         (
             "visibility",
