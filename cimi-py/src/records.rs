@@ -98,7 +98,11 @@ impl PyMember {
     /// The affiliation, outermost unit first (administration → direction → service).
     #[getter]
     fn affiliation(&self) -> Vec<String> {
-        self.inner.affiliation.units().map(|s| s.to_string()).collect()
+        self.inner
+            .affiliation
+            .units()
+            .map(|s| s.to_string())
+            .collect()
     }
     #[getter]
     fn corps(&self) -> Option<&str> {

@@ -82,7 +82,10 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
             "given_name",
             Column::Str(col(&rows, |m| m.given_name.to_string())),
         ),
-        ("service", Column::Str(col(&rows, |m| m.service.to_string()))),
+        (
+            "service",
+            Column::Str(col(&rows, |m| m.service.to_string())),
+        ),
         (
             "administration",
             Column::OptStr(col(&rows, |m| {
@@ -91,18 +94,30 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         ),
         (
             "affiliation",
-            Column::StrList(col(&rows, |m| m.affiliation.units().map(|s| s.to_string()).collect())),
+            Column::StrList(col(&rows, |m| {
+                m.affiliation.units().map(|s| s.to_string()).collect()
+            })),
         ),
-        ("corps", Column::OptStr(col(&rows, |m| m.corps.as_deref().map(str::to_owned)))),
+        (
+            "corps",
+            Column::OptStr(col(&rows, |m| m.corps.as_deref().map(str::to_owned))),
+        ),
         ("grade", Column::Str(col(&rows, |m| m.grade.to_string()))),
-        ("function", Column::Str(col(&rows, |m| m.function.to_string()))),
+        (
+            "function",
+            Column::Str(col(&rows, |m| m.function.to_string())),
+        ),
         (
             "skills",
-            Column::StrList(col(&rows, |m| m.skills.iter().map(|s| s.to_string()).collect())),
+            Column::StrList(col(&rows, |m| {
+                m.skills.iter().map(|s| s.to_string()).collect()
+            })),
         ),
         (
             "interests",
-            Column::StrList(col(&rows, |m| m.interests.iter().map(|s| s.to_string()).collect())),
+            Column::StrList(col(&rows, |m| {
+                m.interests.iter().map(|s| s.to_string()).collect()
+            })),
         ),
         ("joined_at", Column::Time(col(&rows, |m| m.joined_at))),
         (
@@ -385,7 +400,9 @@ pub fn help_requests(c: &Community) -> Table {
         ("topic", Column::Str(col(&rows, |h| h.topic.clone()))),
         (
             "skills",
-            Column::StrList(col(&rows, |h| h.skills.iter().map(|s| s.to_string()).collect())),
+            Column::StrList(col(&rows, |h| {
+                h.skills.iter().map(|s| s.to_string()).collect()
+            })),
         ),
         (
             "visibility",

@@ -26,7 +26,11 @@ fn rows() -> Vec<(String, String, String)> {
             let input = cells[1].trim().trim_matches('`');
             let input: String = serde_json::from_str(input)
                 .unwrap_or_else(|e| panic!("input {input} is not a JSON string: {e}"));
-            (cells[0].trim().to_string(), input, cells[2].trim().to_string())
+            (
+                cells[0].trim().to_string(),
+                input,
+                cells[2].trim().to_string(),
+            )
         })
         .collect()
 }
@@ -34,10 +38,16 @@ fn rows() -> Vec<(String, String, String)> {
 fn register(field: &str, value: &str) -> String {
     let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
     let mut c = Community::cimi();
-    let when = Schedule::new(now + Duration::days(20), now + Duration::days(20) + Duration::hours(2))
-        .unwrap();
+    let when = Schedule::new(
+        now + Duration::days(20),
+        now + Duration::days(20) + Duration::hours(2),
+    )
+    .unwrap();
     let ev = c
-        .schedule_event(EventSpec::new(EventKind::Miditech, "Hostile", when, 10), now)
+        .schedule_event(
+            EventSpec::new(EventKind::Miditech, "Hostile", when, 10),
+            now,
+        )
         .unwrap();
     let mut req = RegistrationRequest::new("jean.dupont@interieur.gouv.fr")
         .names("Dupont", "Jean")
@@ -56,7 +66,8 @@ fn register(field: &str, value: &str) -> String {
         Ok(o) => o.registration.status.kind().to_string(),
         Err(e) => e.kind().to_string(),
     };
-    c.check_invariants().expect("invariants hold after any answer");
+    c.check_invariants()
+        .expect("invariants hold after any answer");
     answer
 }
 
@@ -70,7 +81,8 @@ fn the_catalogue_holds() {
             Some(("register", field)) => register(field, input),
             None if surface == "community_json" => match Community::from_json(input) {
                 Ok(c) => {
-                    c.check_invariants().expect("a loaded community is consistent");
+                    c.check_invariants()
+                        .expect("a loaded community is consistent");
                     "ok".into()
                 }
                 Err(e) => e.kind().to_string(),
@@ -82,9 +94,15 @@ fn the_catalogue_holds() {
             _ => panic!("unknown surface {surface}"),
         };
         if &answer != expected {
-            wrong.push(format!("{surface} {input:?}: expected {expected}, got {answer}"));
+            wrong.push(format!(
+                "{surface} {input:?}: expected {expected}, got {answer}"
+            ));
         }
     }
-    assert!(wrong.is_empty(), "rows that do not hold:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "rows that do not hold:\n{}",
+        wrong.join("\n")
+    );
     println!("{} catalogue rows checked", rows.len());
 }
