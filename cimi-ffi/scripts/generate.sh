@@ -49,11 +49,16 @@ for language in kotlin swift python; do
     "$bindgen" generate "$lib" --language "$language" --no-format --out-dir "$out/$language" >/dev/null
 done
 
-# Two touches for Java callers (the Kotlin API is unchanged):
+# Three touches for Java callers (the Kotlin API is unchanged):
 # - top-level functions land in a JVM class named after the file
 #   (`Cimi_ffiKt`): name it `Cimi`, as in `Cimi.nowMs()`;
 # - objects' named constructors live in a Kotlin companion object: mark them
-#   @JvmStatic, so Java writes `Community.cimi()`, not `Community.Companion.cimi()`.
+#   @JvmStatic, so Java writes `Community.cimi()`, not `Community.Companion.cimi()`;
+# - a string that is not valid UTF-16 (a lone surrogate) cannot be encoded to
+#   UTF-8 for the call: uniffi lets the encoder's checked
+#   `java.nio.charset.MalformedInputException` escape from methods that do not
+#   declare it (Java cannot even catch it by name); throw an unchecked
+#   IllegalArgumentException instead, before anything reaches the library.
 kt="$out/kotlin/fr/cimi/cimi_ffi.kt"
 python3 - "$kt" <<'PY'
 import re, sys
@@ -63,6 +68,20 @@ marker = '@file:Suppress("NAME_SHADOWING")\n'
 if marker not in text:
     sys.exit(f"generate.sh: unexpected header in {path}")
 text = text.replace(marker, marker + '@file:JvmName("Cimi")\n', 1)
+
+encode = """            onMalformedInput(CodingErrorAction.REPORT)
+            encode(CharBuffer.wrap(value))
+"""
+if text.count(encode) != 1:
+    sys.exit(f"generate.sh: FfiConverterString.toUtf8 not found as expected in {path}")
+text = text.replace(encode, """            onMalformedInput(CodingErrorAction.REPORT)
+            try {
+                encode(CharBuffer.wrap(value))
+            } catch (e: java.nio.charset.CharacterCodingException) {
+                throw IllegalArgumentException(
+                    "a string argument is not valid UTF-16 (lone surrogate); cimi takes text as UTF-8", e)
+            }
+""", 1)
 
 def close_of(text, open_at):
     depth = 0

@@ -6,11 +6,14 @@
 # 1. builds libcimi_ffi (dev profile, `probes` feature) and generates the
 #    Kotlin, Swift and Python bindings (scripts/generate.sh);
 # 2. runs the Rust unit tests of the wrappers (conversions, error mapping,
-#    panic guard);
+#    panic guard), then tests/shuttle.rs: threads sharing one Community under
+#    shuttle's randomized and PCT schedulers (prints the schedules explored);
 # 3. smoke-tests the generated Python bindings with plain python3;
 # 4. `mvn -B clean verify` on cimi-ffi/jvm: Kotlin JUnit 5 tests against the real
-#    library, the jar carrying the library, the plain-Java consumer's tests,
-#    and compiles the JVM benchmark (benches/jvm).
+#    library (among them the 8-thread stress test and the hostile-input sweep of
+#    every function, both printing what they covered), the jar carrying the
+#    library, the plain-Java consumer's tests, and compiles the JVM benchmark
+#    (benches/jvm).
 #
 # Needs Rust, python3, a JDK 17+ and Maven 3.8+ (installed with apt-get when
 # missing and possible); Maven downloads its plugins from Maven Central.
@@ -36,6 +39,9 @@ bash cimi-ffi/scripts/generate.sh --probes
 
 echo "== cimi-ffi: Rust unit tests of the wrappers"
 cargo test -p cimi-ffi --features probes --lib
+
+echo "== cimi-ffi: the wrapper's locks under shuttle (randomized and PCT schedules)"
+cargo test -p cimi-ffi --features shuttle --test shuttle -- --nocapture
 
 echo "== cimi-ffi: Python smoke test of the generated bindings"
 PYTHONPATH="$root/cimi-ffi/generated/python" python3 cimi-ffi/tests/python/smoke.py

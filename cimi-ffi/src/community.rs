@@ -8,12 +8,12 @@
 //! lock was poisoned by it answers every later call with kind `poisoned`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, RwLock};
 
 use cimi_core::journal::{OpenReport as CoreOpenReport, Store};
 use cimi_core::statutes::Statutes as CoreStatutes;
 
 use crate::error::CimiError;
+use crate::sync::{Mutex, RwLock};
 use crate::time::{instant, opt_instant};
 use crate::types::*;
 
@@ -50,6 +50,20 @@ fn refuse_if_durable(store: &Store) -> Result<(), CimiError> {
             message_fr: "une communauté durable consigne ses changements dans son journal ; lisez-les avec memberHistory ou eventHistory".into(),
         }),
     }
+}
+
+/// Refuses an empty path (`invalid_input`): the library would otherwise work
+/// in the host process's current directory (`save("")` would write `.tmp`
+/// there, `open("")` a journal).
+pub(crate) fn non_empty_path(path: &str, field: &str) -> Result<(), CimiError> {
+    if path.is_empty() {
+        return Err(CimiError::input(
+            field,
+            "the path is empty",
+            "le chemin est vide",
+        ));
+    }
+    Ok(())
 }
 
 fn read_file(path: &str) -> Result<String, CimiError> {
@@ -194,14 +208,23 @@ impl Community {
         self.read(|c| Ok(c.to_json()))
     }
 
-    /// Writes `toJson()` to a file (through a temporary file in the same
-    /// directory, renamed into place).
+    /// Writes `toJson()` to a file (through a temporary file `<path>.tmp`
+    /// in the same directory, renamed into place, removed if that fails). An
+    /// empty path is `InvalidInput`.
     pub fn save(&self, path: String) -> Result<(), CimiError> {
+        non_empty_path(&path, "path")?;
         let json = self.to_json()?;
         guarded(|| {
             let tmp = format!("{path}.tmp");
-            std::fs::write(&tmp, json).map_err(|e| CimiError::io("write", &tmp, &e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| CimiError::io("rename", &path, &e))
+            let written = std::fs::write(&tmp, json)
+                .map_err(|e| CimiError::io("write", &tmp, &e))
+                .and_then(|()| {
+                    std::fs::rename(&tmp, &path).map_err(|e| CimiError::io("rename", &path, &e))
+                });
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
         })
     }
 
@@ -534,11 +557,36 @@ impl Community {
 
     // ----- registrations --------------------------------------------------------
 
-    /// Judges a registration request arriving at `at_ms`: a confirmed seat, a
-    /// remote place, a place in the waiting list, or the registration the
-    /// person already holds; otherwise throws `CimiException.Refused` whose
-    /// `kind` says why (`address_not_allowed`, `event_full`…).
+    /// Judges a registration request arriving at `at_ms` and returns the
+    /// identifier of the registration: a new one (a confirmed seat, a remote
+    /// place or a place in the waiting list), or the live one the person
+    /// already holds for this event. A refusal throws
+    /// `CimiException.Refused` whose `kind` says why (`address_not_allowed`,
+    /// `event_full`…).
+    ///
+    /// Only the identifier crosses the boundary, which keeps the call cheap
+    /// from the JVM; read the registration (status, seat…) with
+    /// `registration(id)`, or call `registerOutcome` to get it, and whether
+    /// the person was already registered, in the same call.
     pub fn register(
+        &self,
+        event_id: i64,
+        request: RegistrationRequest,
+        at_ms: i64,
+    ) -> Result<i64, CimiError> {
+        let id = crate::types::event_id(event_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        let request = request.into();
+        self.write(|c| {
+            c.register(id, &request, at)
+                .map(|o| id_i64(o.registration.id.get()))
+        })
+    }
+
+    /// `register`, answering with the whole outcome: the registration (new,
+    /// or the one the person already had) and whether the person was already
+    /// registered. Same rules and errors as `register`.
+    pub fn register_outcome(
         &self,
         event_id: i64,
         request: RegistrationRequest,

@@ -11,7 +11,8 @@
 //! - **Objects**: [`Community`] holds a `cimi_core::Community` (inside the
 //!   core's journal `Store`, in memory or durable on disk) behind a `Mutex`,
 //!   so one instance can be shared between threads; in Kotlin and Java it is
-//!   `AutoCloseable`.
+//!   `AutoCloseable`. The locks come from the `sync` module (std's, or shuttle's
+//!   for the concurrency test `tests/shuttle.rs`).
 //! - **Records and enums** mirror the core's data (see [`types`], [`help`],
 //!   [`watch`], [`stats`], [`store`], [`interop`]).
 //! - **Integers** are signed: `i64` for identifiers and instants, `i32` for
@@ -28,7 +29,8 @@
 //!   those guards and raises its own `InternalException`.
 //!
 //! ```
-//! use cimi_ffi::{event_spec, now_ms, AttendanceMode, Community, EventKind, RegistrationRequest};
+//! use cimi_ffi::{event_spec, now_ms, AttendanceMode, Community, EventKind, RegistrationRequest,
+//!                RegistrationStatus};
 //! let now = now_ms();
 //! let day = 24 * 3600 * 1000;
 //! let c = Community::cimi();
@@ -40,11 +42,12 @@
 //!     acknowledged: vec!["deontology".into(), "pssi".into()],
 //!     attendance: AttendanceMode::OnSite,
 //! };
-//! let first = c.register(ev, ask("alice@interieur.gouv.fr"), now)?;
+//! let first = c.register(ev, ask("alice@interieur.gouv.fr"), now)?; // its identifier
 //! let refused = c.register(ev, ask("alice@gmail.com"), now).unwrap_err();
 //! assert_eq!(refused.kind(), "address_not_allowed");
-//! let second = c.register(ev, ask("bob@agri.gouv.fr"), now)?;
-//! let cancel = c.cancel_registration(first.registration.id, now + 1)?;
+//! let second = c.register_outcome(ev, ask("bob@agri.gouv.fr"), now)?; // the whole answer
+//! assert_eq!(second.registration.status, RegistrationStatus::Waitlisted);
+//! let cancel = c.cancel_registration(first, now + 1)?;
 //! assert_eq!(cancel.promoted, vec![second.registration.id]);
 //! # Ok::<(), cimi_ffi::CimiError>(())
 //! ```
@@ -61,6 +64,7 @@ pub mod interop;
 pub mod probes;
 pub mod stats;
 pub mod store;
+mod sync;
 pub mod time;
 pub mod types;
 pub mod watch;

@@ -2,13 +2,12 @@
 //! journal (`cimi_core::journal::Store`), its audit history, GDPR erasure,
 //! subject access and the statutes' retention rule.
 
-use std::sync::{Mutex, RwLock};
-
 use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Store, Subject};
 use cimi_core::statutes::Statutes as CoreStatutes;
 
 use crate::community::{guarded, Community};
 use crate::error::CimiError;
+use crate::sync::{Mutex, RwLock};
 use crate::time::{instant, millis};
 use crate::types::id_i64;
 
@@ -79,13 +78,15 @@ impl Community {
     /// appended to its journal and on disk before the call returns; reopening
     /// replays it. A new directory starts from `statutes_json` (`null`: the
     /// CIMI preset); an existing one keeps the statutes it recorded. `actor`
-    /// names who acts in the audit history (change it with `setActor`).
+    /// names who acts in the audit history (change it with `setActor`). An
+    /// empty `directory` is `InvalidInput` (not the current directory).
     #[uniffi::constructor]
     pub fn open(
         directory: String,
         statutes_json: Option<String>,
         actor: String,
     ) -> Result<Community, CimiError> {
+        crate::community::non_empty_path(&directory, "directory")?;
         guarded(|| {
             let statutes = match &statutes_json {
                 Some(json) => CoreStatutes::from_json(json)?,

@@ -112,6 +112,27 @@ fn negative_identifiers_and_out_of_range_instants_are_invalid_input() {
 }
 
 #[test]
+fn an_empty_path_is_invalid_input_not_the_current_directory() {
+    let c = Community::cimi();
+    let e = c.save(String::new()).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("invalid_input", "invalid_input"));
+    assert!(e.message().contains("path"), "{e:?}");
+    let e = Community::open(String::new(), None, "test".into())
+        .err()
+        .unwrap();
+    assert_eq!(e.family(), "invalid_input");
+    assert!(e.message().contains("directory"), "{e:?}");
+    // A failed rename leaves no temporary file behind.
+    let dir = std::env::temp_dir().join(format!("cimi-ffi-save-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("taken")).unwrap();
+    let target = dir.join("taken");
+    let e = c.save(target.display().to_string()).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("store", "io_error"));
+    assert!(!dir.join("taken.tmp").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_panic_becomes_internal_and_poisons_the_community() {
     let e = guarded::<()>(|| panic!("boom")).unwrap_err();
     assert_eq!((e.family(), e.kind()), ("internal", "panic"));
@@ -122,6 +143,37 @@ fn a_panic_becomes_internal_and_poisons_the_community() {
     assert_eq!(e.kind(), "panic");
     assert_eq!(c.events().unwrap_err().kind(), "poisoned");
     assert_eq!(c.read(|_| Ok(())).unwrap_err().kind(), "poisoned");
+}
+
+#[test]
+fn register_answers_the_id_and_register_outcome_the_whole_answer() {
+    let c = Community::cimi();
+    let ev = event(&c, 1);
+    let alice = c.register(ev, ask("alice@interieur.gouv.fr"), T0).unwrap();
+    let r = c.registration(alice).unwrap().unwrap();
+    assert_eq!((r.event_id, r.status), (ev, RegistrationStatus::Confirmed));
+    // The same person again: the same registration, by either call.
+    assert_eq!(
+        c.register(ev, ask("ALICE@interieur.gouv.fr"), T0 + 1)
+            .unwrap(),
+        alice
+    );
+    let again = c
+        .register_outcome(ev, ask("alice@Interieur.gouv.fr"), T0 + 2)
+        .unwrap();
+    assert!(again.already_registered);
+    assert_eq!(again.registration, r);
+    let bob = c
+        .register_outcome(ev, ask("bob@interieur.gouv.fr"), T0 + 3)
+        .unwrap();
+    assert!(!bob.already_registered);
+    assert_eq!(bob.registration.status, RegistrationStatus::Waitlisted);
+    assert_eq!(c.waiting_list(ev).unwrap(), vec![bob.registration.id]);
+    // Both calls refuse alike.
+    let a = c.register(ev, ask("x@gmail.com"), T0).unwrap_err();
+    let b = c.register_outcome(ev, ask("x@gmail.com"), T0).unwrap_err();
+    assert_eq!(a, b);
+    assert_eq!(a.kind(), "address_not_allowed");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 # Builds the `cimi` Python module and runs its checks, on a fresh machine
 # (CPython >= 3.9 with pip and venv, a Rust toolchain, PyPI reachable).
 #
-#   bash cimi-py/scripts/test.sh            # venv, release wheel, stubtest, pytest
+#   bash cimi-py/scripts/test.sh            # venv, release wheel, stubtest, pytest, shuttle
 #   bash cimi-py/scripts/test.sh --bench    # ... then benches/python/bench_register.py
 #
 # Environment: PYTHON (interpreter that creates the venv, default python3),
@@ -35,7 +35,7 @@ vpy="$venv/bin/python"
 "$vpy" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
 
 step "release wheel (abi3, CPython >= 3.9)"
-wheels="$root/target/cimi-py-wheels"
+wheels="${CARGO_TARGET_DIR:-$root/target}/cimi-py-wheels"
 rm -rf "$wheels"
 # One release build serves the tests and the benchmark.
 "$venv/bin/maturin" build --release --quiet \
@@ -47,12 +47,16 @@ rm -rf "$wheels"
 cd "$here/tests"
 
 step "stubs (mypy.stubtest, mypy on the tests)"
-export MYPY_CACHE_DIR="$root/target/mypy-cache"
+export MYPY_CACHE_DIR="${CARGO_TARGET_DIR:-$root/target}/mypy-cache"
 "$vpy" -m mypy.stubtest cimi --allowlist "$here/stubtest-allowlist.txt"
 "$vpy" -m mypy --strict --no-error-summary typing_check.py
 
 step "pytest"
 "$vpy" -m pytest -p no:cacheprovider -q "${pytest_args[@]}"
+
+step "interleavings of cimi.Community's lock (shuttle; SHUTTLE_ITERATIONS, default 2000 per scheduler)"
+cd "$root"
+cargo test -q -p cimi-py --locked --features shuttle --test shuttle_lock -- --nocapture
 
 if [ "$bench" = 1 ]; then
   step "benchmark"

@@ -1,22 +1,18 @@
 //! `cimi.Community`: the core `Community` behind a lock.
 //!
 //! The core type has no interior mutability; this wrapper holds it in a
-//! `RwLock` so that one Python object can be shared between threads. Every
-//! method converts its Python arguments first, then runs the core operation
-//! with the lock held and no Python code involved, then builds the Python
-//! result after the lock is released. `register_many` runs with the GIL
-//! released (`py.detach`).
+//! [`Shared`] (a read-write lock, see `lock.rs`) so that one Python object can
+//! be shared between threads. Every method converts its Python arguments
+//! first, then runs the core operation with the lock held and no Python code
+//! involved, then builds the Python result after the lock is released. A
+//! thread that has to wait for the lock lets go of the GIL meanwhile.
+//! `register_many`, `to_json` and `from_json` run with the GIL released
+//! (`py.detach`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use pyo3::exceptions::PyTypeError;
-use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::RwLockExt;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use cimi_core::change::Change;
@@ -28,20 +24,22 @@ use cimi_core::event::{
 use cimi_core::help::{Suggestion, Visibility};
 use cimi_core::interop::{csv, ical, mail};
 use cimi_core::member::{Affiliation, Member};
-use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::statutes::Statutes;
 use cimi_core::watch::{NewWatchItem, Scope};
 use cimi_core::{Community, Error};
 
 use crate::convert::{
-    count, flag, from_plain, opt_count, opt_text, text, text_or_empty, texts, to_plain, type_name,
+    count, flag, from_plain, mapping_items, opt_count, opt_text, text, text_or_empty, texts,
+    to_plain,
 };
 use crate::errors::{core_err, core_exception, invalid_argument, poisoned, OrRaise};
 use crate::interop;
+use crate::lock::{Denied, Direct, Shared, Wait};
 use crate::records::{
     consent_kind, PyCancellation, PyDigest, PyEvent, PyHelpRequest, PyMember, PyRegistration,
     PyViolation, PyWatchItem,
 };
+use crate::requests::{self, Batch, KindStrings};
 use crate::statutes::PyStatutes;
 use crate::tables;
 use crate::time::{at_or_now, opt_to_utc, to_utc};
@@ -52,193 +50,18 @@ use crate::time::{at_or_now, opt_to_utc, to_utc};
 /// arguments default to now.
 #[pyclass(module = "cimi", name = "Community", frozen)]
 pub struct PyCommunity {
-    inner: RwLock<Community>,
-    /// Set when the community was lent to a `Store.execute` operation that is over.
-    closed: AtomicBool,
+    /// Closed when the community was lent to a `Store.execute` operation
+    /// that is over.
+    inner: Shared<Community>,
 }
 
-/// A registration request as the bindings received it: `acknowledged=True`
-/// stands for every obligation of the statutes in force when it is judged.
-struct Request {
-    request: RegistrationRequest,
-    acknowledge_all: bool,
-}
+/// Waiting for the lock with the GIL released.
+struct Detach<'py>(Python<'py>);
 
-const REQUEST_KEYS: [&str; 8] = [
-    "email",
-    "family_name",
-    "given_name",
-    "service",
-    "grade",
-    "function",
-    "acknowledged",
-    "attendance",
-];
-
-fn acknowledged(value: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, BTreeSet<String>)> {
-    match value {
-        None => Ok((false, BTreeSet::new())),
-        Some(v) if v.is_none() => Ok((false, BTreeSet::new())),
-        Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
-            Ok((flag(v, "acknowledged")?, BTreeSet::new()))
-        }
-        Some(v) => Ok((false, texts(v, "acknowledged")?.into_iter().collect())),
+impl Wait for Detach<'_> {
+    fn blocking<R: Send, F: FnOnce() -> R + Send>(self, f: F) -> R {
+        self.0.detach(f)
     }
-}
-
-fn attendance(value: Option<&Bound<'_, PyAny>>) -> PyResult<AttendanceMode> {
-    match value {
-        Some(v) if !v.is_none() => {
-            let name = text(v, "attendance")?;
-            AttendanceMode::from_kind(&name).ok_or_else(|| {
-                invalid_argument(
-                    v.py(),
-                    "attendance",
-                    "must be 'on_site', 'remote' or 'on_site_or_remote'".into(),
-                    "doit valoir 'on_site', 'remote' ou 'on_site_or_remote'".into(),
-                )
-            })
-        }
-        _ => Ok(AttendanceMode::OnSite),
-    }
-}
-
-/// The `(key, value)` pairs of a mapping (a `dict` or anything with `.items()`).
-fn mapping_items<'py>(
-    value: &Bound<'py, PyAny>,
-    what: &str,
-) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    if let Ok(d) = value.cast::<PyDict>() {
-        return Ok(d.iter().collect());
-    }
-    let items = value
-        .getattr("items")
-        .and_then(|f| f.call0())
-        .map_err(|_| {
-            PyTypeError::new_err(format!("{what}: expected a dict, got {}", type_name(value)))
-        })?;
-    items
-        .try_iter()?
-        .map(|pair| pair?.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>())
-        .collect()
-}
-
-/// Looks the `keys` up in `d`; any other key is refused by `unknown`.
-fn lookup<'py, const N: usize>(
-    d: &Bound<'py, PyDict>,
-    keys: [&Bound<'py, PyString>; N],
-    unknown: impl Fn(&Bound<'py, PyAny>) -> PyErr,
-) -> PyResult<[Option<Bound<'py, PyAny>>; N]> {
-    let mut fields: [Option<Bound<'py, PyAny>>; N] = std::array::from_fn(|_| None);
-    for (slot, key) in fields.iter_mut().zip(keys) {
-        *slot = d.get_item(key)?;
-    }
-    if fields.iter().flatten().count() != d.len() {
-        for (key, _) in d.iter() {
-            let known = key.cast::<PyString>().is_ok_and(|k| {
-                keys.iter()
-                    .any(|wanted| PyAnyMethods::eq(k.as_any(), *wanted).unwrap_or(false))
-            });
-            if !known {
-                return Err(unknown(&key));
-            }
-        }
-    }
-    Ok(fields)
-}
-
-/// The keys of a registration request, interned.
-fn request_keys(py: Python<'_>) -> [&Bound<'_, PyString>; 8] {
-    [
-        intern!(py, "email"),
-        intern!(py, "family_name"),
-        intern!(py, "given_name"),
-        intern!(py, "service"),
-        intern!(py, "grade"),
-        intern!(py, "function"),
-        intern!(py, "acknowledged"),
-        intern!(py, "attendance"),
-    ]
-}
-
-fn repr(value: &Bound<'_, PyAny>) -> String {
-    value.repr().map(|r| r.to_string()).unwrap_or_default()
-}
-
-/// A request from its fields (email, family_name, given_name, service,
-/// grade, function, acknowledged, attendance).
-fn request_of(
-    fields: [Option<Bound<'_, PyAny>>; 8],
-    missing_email: impl FnOnce() -> PyErr,
-) -> PyResult<Request> {
-    let [email, family_name, given_name, service, grade, function, ack, mode] = fields;
-    let email = email.ok_or_else(missing_email)?;
-    build_request(
-        &email,
-        [family_name, given_name, service, grade, function]
-            .each_ref()
-            .map(Option::as_ref),
-        ack.as_ref(),
-        mode.as_ref(),
-    )
-}
-
-fn request_from_mapping(value: &Bound<'_, PyAny>, index: usize) -> PyResult<Request> {
-    let py = value.py();
-    let what = || format!("requests[{index}]");
-    let unknown = |key: &Bound<'_, PyAny>| {
-        PyTypeError::new_err(format!(
-            "{}: unknown key {} (expected {})",
-            what(),
-            repr(key),
-            REQUEST_KEYS.join(", ")
-        ))
-    };
-    let fields = match value.cast::<PyDict>() {
-        Ok(d) => lookup(d, request_keys(py), unknown)?,
-        Err(_) => {
-            let d = PyDict::new(py);
-            for (k, v) in mapping_items(value, &what())? {
-                d.set_item(k, v)?;
-            }
-            lookup(&d, request_keys(py), unknown)?
-        }
-    };
-    request_of(fields, || {
-        PyTypeError::new_err(format!("{}: missing key 'email'", what()))
-    })
-}
-
-fn build_request(
-    email: &Bound<'_, PyAny>,
-    [family_name, given_name, service, grade, function]: [Option<&Bound<'_, PyAny>>; 5],
-    ack: Option<&Bound<'_, PyAny>>,
-    mode: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Request> {
-    let (acknowledge_all, acknowledged) = acknowledged(ack)?;
-    Ok(Request {
-        request: RegistrationRequest {
-            email: text(email, "email")?,
-            family_name: text_or_empty(family_name, "family_name")?,
-            given_name: text_or_empty(given_name, "given_name")?,
-            service: text_or_empty(service, "service")?,
-            grade: text_or_empty(grade, "grade")?,
-            function: text_or_empty(function, "function")?,
-            acknowledged,
-            attendance: attendance(mode)?,
-        },
-        acknowledge_all,
-    })
-}
-
-/// The core request, with `acknowledged=True` resolved against the statutes.
-fn resolve(request: Request, statutes: &Statutes) -> RegistrationRequest {
-    let mut r = request.request;
-    if request.acknowledge_all {
-        r.acknowledged
-            .extend(statutes.obligations.iter().map(|o| o.id.clone()));
-    }
-    r
 }
 
 /// Profile arguments; `None` keeps the current value (`update_profile`) or
@@ -379,6 +202,25 @@ fn ids<I: IntoIterator<Item = cimi_core::ids::RegistrationId>>(ids: I) -> Vec<u6
     ids.into_iter().map(|id| id.get()).collect()
 }
 
+/// The outcomes of a batch, as `register_many` returns them.
+enum Judged {
+    /// Each outcome's kind (status or refusal), or the first error that is
+    /// not a refusal.
+    Kinds(Result<Vec<&'static str>, Error>),
+    /// The outcomes themselves (`detailed=True`).
+    Detailed(Vec<Result<RegistrationOutcome, Error>>),
+}
+
+/// The kind of an outcome: the registration's status or the refusal's kind;
+/// any other error is kept to be raised.
+fn outcome_kind(result: Result<RegistrationOutcome, Error>) -> Result<&'static str, Error> {
+    match result {
+        Ok(outcome) => Ok(outcome.registration.status.kind()),
+        Err(Error::Refused(refusal)) => Ok(refusal.kind()),
+        Err(e) => Err(e),
+    }
+}
+
 fn registration_result(outcome: RegistrationOutcome) -> PyRegistration {
     PyRegistration {
         inner: outcome.registration,
@@ -389,39 +231,34 @@ fn registration_result(outcome: RegistrationOutcome) -> PyRegistration {
 impl PyCommunity {
     fn wrap(community: Community) -> Self {
         PyCommunity {
-            inner: RwLock::new(community),
-            closed: AtomicBool::new(false),
+            inner: Shared::new(community),
         }
     }
 
     /// Runs `f` on the community for reading. Reads go on after a panic in an
     /// earlier write (there is nothing better to show).
-    fn read<R>(&self, py: Python<'_>, f: impl FnOnce(&Community) -> R) -> PyResult<R> {
-        let guard: RwLockReadGuard<'_, Community> = self
-            .inner
-            .read_py_attached(py)
-            .unwrap_or_else(|e| e.into_inner());
-        self.check_open(py)?;
-        Ok(f(&guard))
+    fn read<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Community) -> R + Send) -> PyResult<R> {
+        self.inner
+            .read(Detach(py), f)
+            .map_err(|denied| refused(py, denied))
     }
 
     /// Runs `f` on the community for writing.
-    fn write<R>(&self, py: Python<'_>, f: impl FnOnce(&mut Community) -> R) -> PyResult<R> {
-        let mut guard = self.inner.write_py_attached(py).map_err(|_| poisoned(py))?;
-        self.check_open(py)?;
-        Ok(f(&mut guard))
+    fn write<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Community) -> R + Send,
+    ) -> PyResult<R> {
+        self.inner
+            .write(Detach(py), f)
+            .map_err(|denied| refused(py, denied))
     }
 
     /// Refuses the handle a `Store.execute` operation was given, once the
-    /// operation is over. Checked with the lock held.
+    /// operation is over (checked again with the lock held).
     fn check_open(&self, py: Python<'_>) -> PyResult<()> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(crate::errors::invalid_state(
-                py,
-                "operation_over",
-                "this community was lent to a Store.execute operation that is over; use store.community".into(),
-                "cette communauté était prêtée à une opération Store.execute terminée ; utilisez store.community".into(),
-            ));
+        if self.inner.is_closed() {
+            return Err(refused(py, Denied::Closed));
         }
         Ok(())
     }
@@ -434,14 +271,7 @@ impl PyCommunity {
     /// Swaps the wrapped community with `other`; `close` marks the handle as
     /// over (every later use raises `cimi.InvalidState`).
     pub(crate) fn swap(&self, py: Python<'_>, other: &mut Community, close: bool) {
-        let mut guard = self
-            .inner
-            .write_py_attached(py)
-            .unwrap_or_else(|e| e.into_inner());
-        std::mem::swap(&mut *guard, other);
-        if close {
-            self.closed.store(true, Ordering::Release);
-        }
+        self.inner.swap(Detach(py), other, close);
     }
 
     /// Wraps a community (for `Store.community`).
@@ -450,10 +280,10 @@ impl PyCommunity {
     }
 
     /// Runs a fallible core operation for writing and raises its error.
-    fn apply<R>(
+    fn apply<R: Send>(
         &self,
         py: Python<'_>,
-        f: impl FnOnce(&mut Community) -> Result<R, Error>,
+        f: impl FnOnce(&mut Community) -> Result<R, Error> + Send,
     ) -> PyResult<R> {
         self.write(py, f)?.or_raise(py)
     }
@@ -482,7 +312,8 @@ impl PyCommunity {
 
     /// An empty community under statutes read from a JSON file.
     #[staticmethod]
-    fn from_statutes_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    fn from_statutes_file(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = crate::convert::path(path, "path")?;
         let statutes = py.detach(|| Statutes::from_path(&path)).or_raise(py)?;
         Community::new(statutes).or_raise(py).map(Self::wrap)
     }
@@ -499,14 +330,8 @@ impl PyCommunity {
 
     /// The whole state as a versioned JSON document.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let json = py.detach(|| {
-            let c = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            (!self.closed.load(Ordering::Acquire)).then(|| c.to_json())
-        });
-        match json {
-            Some(json) => Ok(json),
-            None => self.check_open(py).map(|()| String::new()),
-        }
+        py.detach(|| self.inner.read(Direct, Community::to_json))
+            .map_err(|denied| refused(py, denied))
     }
 
     /// An independent copy (for what-if scenarios).
@@ -1072,7 +897,7 @@ impl PyCommunity {
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyRegistration> {
         let id = crate::convert::event_id(event_id)?;
-        let request = build_request(
+        let request = requests::request(
             email,
             [family_name, given_name, service, grade, function],
             acknowledged,
@@ -1080,7 +905,7 @@ impl PyCommunity {
         )?;
         let at = at_or_now(at)?;
         self.apply(py, |c| {
-            let request = resolve(request, c.statutes());
+            let request = requests::resolve(request, c.statutes());
             c.register(id, &request, at)
         })
         .map(registration_result)
@@ -1102,50 +927,43 @@ impl PyCommunity {
         detailed: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let id = crate::convert::event_id(event_id)?;
-        if requests.is_instance_of::<PyString>() || requests.is_instance_of::<PyDict>() {
-            return Err(PyTypeError::new_err(
-                "requests: expected an iterable of dicts (one per request)",
-            ));
-        }
-        let iter = requests.try_iter().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "requests: expected an iterable of dicts, got {}",
-                type_name(requests)
-            ))
-        })?;
-        let batch = iter
-            .enumerate()
-            .map(|(i, item)| request_from_mapping(&item?, i))
-            .collect::<PyResult<Vec<_>>>()?;
+        let mut batch = Batch::read(requests)?;
         let at = at_or_now(at)?;
         self.check_open(py)?;
-        let results = py.detach(|| {
-            let mut c = self.inner.write().ok()?;
-            if self.closed.load(Ordering::Acquire) {
-                return Some(None);
-            }
-            let requests: Vec<RegistrationRequest> = batch
-                .into_iter()
-                .map(|r| resolve(r, c.statutes()))
-                .collect();
-            Some(Some(c.register_many(id, &requests, at)))
+        // Judged with the GIL released; the outcomes are reduced to their
+        // kinds (and the requests dropped) before it is taken back.
+        let judged = py.detach(move || {
+            let results = self.inner.write(Direct, |c| {
+                let requests = batch.resolve(c.statutes());
+                c.register_many(id, requests, at)
+            })?;
+            Ok(if detailed {
+                Judged::Detailed(results)
+            } else {
+                Judged::Kinds(results.into_iter().map(outcome_kind).collect())
+            })
         });
-        let Some(results) = results.ok_or_else(|| poisoned(py))? else {
-            return Err(self.check_open(py).err().unwrap_or_else(|| poisoned(py)));
-        };
-        let out = PyList::empty(py);
-        for result in results {
-            match result {
-                Ok(outcome) if detailed => {
-                    out.append(registration_result(outcome).into_pyobject(py)?)?
+        let judged = judged.map_err(|denied| refused(py, denied))?;
+        match judged {
+            Judged::Kinds(kinds) => {
+                let kinds = kinds.map_err(|e| core_err(py, &e))?;
+                let mut strings = KindStrings::default();
+                PyList::new(py, kinds.into_iter().map(|k| strings.get(py, k)))
+            }
+            Judged::Detailed(results) => {
+                let out = PyList::empty(py);
+                for result in results {
+                    match result {
+                        Ok(outcome) => {
+                            out.append(registration_result(outcome).into_pyobject(py)?)?
+                        }
+                        Err(e @ Error::Refused(_)) => out.append(core_exception(py, &e)?)?,
+                        Err(e) => return Err(core_err(py, &e)),
+                    }
                 }
-                Ok(outcome) => out.append(outcome.registration.status.kind())?,
-                Err(e @ Error::Refused(_)) if detailed => out.append(core_exception(py, &e)?)?,
-                Err(Error::Refused(refusal)) => out.append(refusal.kind())?,
-                Err(e) => return Err(core_err(py, &e)),
+                Ok(out)
             }
         }
-        Ok(out)
     }
 
     /// Cancels a registration; the seat goes to the earliest waiting
@@ -1289,7 +1107,8 @@ impl PyCommunity {
 
     /// Asks for help; the asker (found by address, or a new member *de fait*)
     /// participates. Returns the help request id.
-    #[pyo3(signature = (email, topic, text, skills=None, visibility="public", at=None))]
+    #[pyo3(signature = (email, topic, text, skills=None, visibility=None, at=None),
+           text_signature = "(self, /, email, topic, text, skills=None, visibility='public', at=None)")]
     #[allow(clippy::too_many_arguments)]
     fn ask_help(
         &self,
@@ -1298,7 +1117,7 @@ impl PyCommunity {
         topic: &Bound<'_, PyAny>,
         text: &Bound<'_, PyAny>,
         skills: Option<&Bound<'_, PyAny>>,
-        visibility: &str,
+        visibility: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<u64> {
         let email = crate::convert::text(email, "email")?;
@@ -1308,14 +1127,16 @@ impl PyCommunity {
             Some(s) if !s.is_none() => texts(s, "skills")?,
             _ => Vec::new(),
         };
-        let visibility = Visibility::from_kind(visibility).ok_or_else(|| {
-            invalid_argument(
-                py,
-                "visibility",
-                "must be 'public' or 'private'".into(),
-                "doit valoir 'public' ou 'private'".into(),
-            )
-        })?;
+        let visibility = opt_text(visibility, "visibility")?;
+        let visibility = Visibility::from_kind(visibility.as_deref().unwrap_or("public"))
+            .ok_or_else(|| {
+                invalid_argument(
+                    py,
+                    "visibility",
+                    "must be 'public' or 'private'".into(),
+                    "doit valoir 'public' ou 'private'".into(),
+                )
+            })?;
         let at = at_or_now(at)?;
         let skills: Vec<&str> = skills.iter().map(String::as_str).collect();
         self.apply(py, |c| {
@@ -1334,11 +1155,7 @@ impl PyCommunity {
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let id = crate::convert::help_request_id(help_request_id)?;
-        let to = to
-            .try_iter()
-            .map_err(|_| PyTypeError::new_err("to: expected an iterable of member ids"))?
-            .map(|m| crate::convert::member_id(&m?))
-            .collect::<PyResult<Vec<_>>>()?;
+        let to = crate::convert::items(to, "to", "member ids", crate::convert::member_id)?;
         let at = at_or_now(at)?;
         self.apply(py, |c| c.refer_help(id, &to, at))
     }
@@ -1394,15 +1211,17 @@ impl PyCommunity {
     /// The best `k` members to put the asker in touch with: dicts with
     /// `member_id`, `score`, `shared_skills`, `status` (rarer shared skills
     /// weigh more; active members first; never the asker).
-    #[pyo3(signature = (help_request_id, k=5, at=None))]
+    #[pyo3(signature = (help_request_id, k=None, at=None),
+           text_signature = "(self, /, help_request_id, k=5, at=None)")]
     fn suggest_helpers<'py>(
         &self,
         py: Python<'py>,
         help_request_id: &Bound<'_, PyAny>,
-        k: usize,
+        k: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let id = crate::convert::help_request_id(help_request_id)?;
+        let k = crate::convert::size(k, "k", 5)?;
         let at = at_or_now(at)?;
         let found = self
             .read(py, |c| c.suggest_helpers(id, k, at))?
@@ -1412,16 +1231,18 @@ impl PyCommunity {
 
     /// The best `k` members for a set of skills, leaving out `exclude` (a
     /// member id); the same ranking as `suggest_helpers`.
-    #[pyo3(signature = (skills, k=5, exclude=None, at=None))]
+    #[pyo3(signature = (skills, k=None, exclude=None, at=None),
+           text_signature = "(self, /, skills, k=5, exclude=None, at=None)")]
     fn suggest_for_skills<'py>(
         &self,
         py: Python<'py>,
         skills: &Bound<'_, PyAny>,
-        k: usize,
+        k: Option<&Bound<'_, PyAny>>,
         exclude: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let skills = texts(skills, "skills")?;
+        let k = crate::convert::size(k, "k", 5)?;
         let exclude = exclude
             .filter(|e| !e.is_none())
             .map(crate::convert::member_id)
@@ -1569,13 +1390,14 @@ impl PyCommunity {
 
     /// The attendee list of an event as CSV text (`dialect`: `"french_office"`,
     /// `;` with a BOM, what spreadsheet programs open; or `"rfc4180"`).
-    #[pyo3(signature = (event_id, *, dialect="french_office", language=None, include_cancelled=false))]
+    #[pyo3(signature = (event_id, *, dialect=None, language=None, include_cancelled=false),
+           text_signature = "(self, /, event_id, *, dialect='french_office', language=None, include_cancelled=False)")]
     fn attendees_csv(
         &self,
         py: Python<'_>,
         event_id: &Bound<'_, PyAny>,
-        dialect: &str,
-        language: Option<&str>,
+        dialect: Option<&Bound<'_, PyAny>>,
+        language: Option<&Bound<'_, PyAny>>,
         include_cancelled: bool,
     ) -> PyResult<String> {
         let id = crate::convert::event_id(event_id)?;
@@ -1585,12 +1407,13 @@ impl PyCommunity {
     }
 
     /// The member directory as CSV text (erased members left out).
-    #[pyo3(signature = (*, dialect="french_office", language=None, at=None))]
+    #[pyo3(signature = (*, dialect=None, language=None, at=None),
+           text_signature = "(self, /, *, dialect='french_office', language=None, at=None)")]
     fn directory_csv(
         &self,
         py: Python<'_>,
-        dialect: &str,
-        language: Option<&str>,
+        dialect: Option<&Bound<'_, PyAny>>,
+        language: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let options = interop::csv_options(py, dialect, language, false)?;
@@ -1642,12 +1465,12 @@ impl PyCommunity {
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let ids = match event_ids.filter(|e| !e.is_none()) {
-            Some(ids) => Some(
-                ids.try_iter()
-                    .map_err(|_| PyTypeError::new_err("event_ids: expected an iterable of ids"))?
-                    .map(|id| crate::convert::event_id(&id?))
-                    .collect::<PyResult<Vec<_>>>()?,
-            ),
+            Some(ids) => Some(crate::convert::items(
+                ids,
+                "event_ids",
+                "ids",
+                crate::convert::event_id,
+            )?),
             None => None,
         };
         let at = at_or_now(at)?;
@@ -1684,11 +1507,11 @@ impl PyCommunity {
         &self,
         py: Python<'py>,
         message: &Bound<'_, PyAny>,
-        authserv_id: Option<String>,
+        authserv_id: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let raw = interop::raw_bytes(message, "message")?;
-        let policy = interop::mail_policy(authserv_id);
+        let policy = interop::mail_policy(opt_text(authserv_id, "authserv_id")?);
         let at = at_or_now(at)?;
         let reading = self
             .read(py, |c| mail::read_request(c, &raw, &policy, at))?
@@ -1704,11 +1527,11 @@ impl PyCommunity {
         &self,
         py: Python<'py>,
         message: &Bound<'_, PyAny>,
-        authserv_id: Option<String>,
+        authserv_id: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let raw = interop::raw_bytes(message, "message")?;
-        let policy = interop::mail_policy(authserv_id);
+        let policy = interop::mail_policy(opt_text(authserv_id, "authserv_id")?);
         let at = at_or_now(at)?;
         let outcome = self
             .write(py, |c| mail::register_from_email(c, &raw, &policy, at))?
@@ -1789,6 +1612,19 @@ impl PyCommunity {
     /// Watch items as columns.
     fn watch_items_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.read(py, tables::watch_items)?.into_py_dict(py)
+    }
+}
+
+/// The exception for a refused access to the lock.
+fn refused(py: Python<'_>, denied: Denied) -> PyErr {
+    match denied {
+        Denied::Closed => crate::errors::invalid_state(
+            py,
+            "operation_over",
+            "this community was lent to a Store.execute operation that is over; use store.community".into(),
+            "cette communauté était prêtée à une opération Store.execute terminée ; utilisez store.community".into(),
+        ),
+        Denied::Poisoned => poisoned(py),
     }
 }
 

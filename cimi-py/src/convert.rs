@@ -4,10 +4,12 @@
 //! core cannot take raise a `cimi` exception. Nothing here decides a domain
 //! rule: it only shapes arguments for the core and results for Python.
 
-use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use std::path::PathBuf;
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -50,21 +52,49 @@ pub fn opt_text(value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Optio
     }
 }
 
-/// A list of texts from any iterable of `str` (a lone `str` is refused: it
-/// would be split into letters).
-pub fn texts(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+/// At most this many items in a list argument (tags, skills, ids...): an
+/// endless iterator is refused instead of filling the memory.
+pub const MAX_ITEMS: usize = 1_000_000;
+
+/// The items of any iterable but a `str` (it would be split into letters),
+/// each converted by `item`; more than [`MAX_ITEMS`] is `cimi.InvalidInput`.
+/// `len()` is never trusted: the list grows as the items come.
+pub fn items<'py, T>(
+    value: &Bound<'py, PyAny>,
+    field: &str,
+    what: &str,
+    mut item: impl FnMut(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
     if value.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!(
-            "{field}: expected an iterable of str, got a single str"
+            "{field}: expected an iterable of {what}, got a single str"
         )));
     }
     let iter = value.try_iter().map_err(|_| {
         PyTypeError::new_err(format!(
-            "{field}: expected an iterable of str, got {}",
+            "{field}: expected an iterable of {what}, got {}",
             type_name(value)
         ))
     })?;
-    iter.map(|item| text(&item?, field)).collect()
+    let mut out = Vec::new();
+    for element in iter {
+        if out.len() == MAX_ITEMS {
+            return Err(invalid_argument(
+                value.py(),
+                field,
+                format!("has more than {MAX_ITEMS} items"),
+                format!("a plus de {MAX_ITEMS} éléments"),
+            ));
+        }
+        out.push(item(&element?)?);
+    }
+    Ok(out)
+}
+
+/// A list of texts from any iterable of `str` (a lone `str` is refused: it
+/// would be split into letters).
+pub fn texts(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+    items(value, field, "str", |item| text(item, field))
 }
 
 fn int<'a, 'py>(value: &'a Bound<'py, PyAny>, field: &str) -> PyResult<&'a Bound<'py, PyInt>> {
@@ -88,6 +118,53 @@ pub fn count(value: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
                 field,
                 format!("must be between 0 and {}", u32::MAX),
                 format!("doit être compris entre 0 et {}", u32::MAX),
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// A size (how many results): a non-negative `int`, `default` for `None`.
+pub fn size(value: Option<&Bound<'_, PyAny>>, field: &str, default: usize) -> PyResult<usize> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(default);
+    };
+    int(value, field)?.extract::<usize>().map_err(|_| {
+        invalid_argument(
+            value.py(),
+            field,
+            format!("must be between 0 and {}", usize::MAX),
+            format!("doit être compris entre 0 et {}", usize::MAX),
+        )
+    })
+}
+
+/// A non-negative `int` that fits in 64 bits (a stored id).
+pub fn unsigned(value: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
+    int(value, field)?.extract::<u64>().map_err(|_| {
+        invalid_argument(
+            value.py(),
+            field,
+            format!("must be between 0 and {}", u64::MAX),
+            format!("doit être compris entre 0 et {}", u64::MAX),
+        )
+    })
+}
+
+/// A file system path (`str`, `bytes` or `os.PathLike`); a name the system
+/// cannot encode (lone surrogates) is `cimi.InvalidInput`.
+pub fn path(value: &Bound<'_, PyAny>, field: &str) -> PyResult<PathBuf> {
+    value.extract::<PathBuf>().map_err(|e| {
+        if e.is_instance_of::<PyValueError>(value.py()) {
+            invalid_argument(
+                value.py(),
+                field,
+                format!("is not a usable file name: {}", e.value(value.py())),
+                format!(
+                    "n'est pas un nom de fichier utilisable : {}",
+                    e.value(value.py())
+                ),
             )
         } else {
             e
@@ -194,6 +271,36 @@ pub fn from_plain<T: DeserializeOwned>(value: &Bound<'_, PyAny>, field: &str) ->
             format!("n'a pas la forme attendue : {e}"),
         )
     })
+}
+
+/// The `(key, value)` pairs of a mapping (a `dict` or anything with `.items()`).
+pub fn mapping_items<'py>(
+    value: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    if let Ok(d) = value.cast::<PyDict>() {
+        return Ok(d.iter().collect());
+    }
+    let listed = value
+        .getattr("items")
+        .and_then(|f| f.call0())
+        .map_err(|_| {
+            PyTypeError::new_err(format!("{what}: expected a dict, got {}", type_name(value)))
+        })?;
+    let pairs = items(&listed, what, "(key, value) pairs", |pair| {
+        let pair = pair
+            .cast::<PyTuple>()
+            .ok()
+            .filter(|t| t.len() == 2)
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "{what}: .items() must give (key, value) pairs, got {}",
+                    type_name(pair)
+                ))
+            })?;
+        Ok((pair.get_item(0)?, pair.get_item(1)?))
+    })?;
+    Ok(pairs)
 }
 
 /// The type name of a Python object, for error messages.

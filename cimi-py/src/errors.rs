@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
@@ -105,12 +106,13 @@ pub fn exception<'py>(
     fr: String,
     details: Bound<'py, PyDict>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let py = ty.py();
     let message = if lang() == Lang::Fr { &fr } else { &en };
     let instance = ty.call1((message,))?;
-    instance.setattr("kind", kind)?;
-    instance.setattr("message_en", en)?;
-    instance.setattr("message_fr", fr)?;
-    instance.setattr("details", details)?;
+    instance.setattr(intern!(py, "kind"), kind)?;
+    instance.setattr(intern!(py, "message_en"), en)?;
+    instance.setattr(intern!(py, "message_fr"), fr)?;
+    instance.setattr(intern!(py, "details"), details)?;
     Ok(instance)
 }
 

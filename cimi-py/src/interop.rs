@@ -13,7 +13,7 @@ use cimi_core::interop::csv::{CsvOptions, ImportOptions, ImportReport};
 use cimi_core::interop::mail::{MailOutcome, MailPolicy, MailProblem, MailReading};
 use cimi_core::Lang;
 
-use crate::convert::{text, type_name};
+use crate::convert::{opt_text, text, type_name};
 use crate::errors::{invalid_argument, lang};
 use crate::records::PyRegistration;
 
@@ -38,11 +38,13 @@ pub fn raw_bytes(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<u8>> {
 /// Export options from `dialect` and `language` (default: the module's).
 pub fn csv_options(
     py: Python<'_>,
-    dialect: &str,
-    language: Option<&str>,
+    dialect: Option<&Bound<'_, PyAny>>,
+    language: Option<&Bound<'_, PyAny>>,
     include_cancelled: bool,
 ) -> PyResult<CsvOptions> {
-    let base = match dialect {
+    let dialect = opt_text(dialect, "dialect")?;
+    let language = opt_text(language, "language")?;
+    let base = match dialect.as_deref().unwrap_or("french_office") {
         "french_office" => CsvOptions::french_office(),
         "rfc4180" => CsvOptions::rfc4180(),
         _ => {

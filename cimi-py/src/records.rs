@@ -32,8 +32,8 @@ fn to_json<T: Serialize>(value: &T) -> PyResult<String> {
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
-fn from_json<T: DeserializeOwned>(py: Python<'_>, text: &str) -> PyResult<T> {
-    serde_json::from_str(text)
+fn from_json<T: DeserializeOwned>(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<T> {
+    serde_json::from_str(&crate::convert::text(text, "text")?)
         .map_err(|e| crate::errors::core_err(py, &FormatError::Syntax(e.to_string()).into()))
 }
 
@@ -176,7 +176,7 @@ impl PyMember {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PyMember {
             inner: from_json(cls.py(), text)?,
         })
@@ -325,7 +325,7 @@ impl PyEvent {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PyEvent {
             inner: from_json(cls.py(), text)?,
         })
@@ -455,7 +455,11 @@ impl PyRegistration {
 
     #[classmethod]
     #[pyo3(signature = (text, already_registered=false))]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str, already_registered: bool) -> PyResult<Self> {
+    fn _from_json(
+        cls: &Bound<'_, PyType>,
+        text: &Bound<'_, PyAny>,
+        already_registered: bool,
+    ) -> PyResult<Self> {
         Ok(PyRegistration {
             inner: from_json(cls.py(), text)?,
             already_registered,
@@ -513,7 +517,14 @@ impl PyCancellation {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str, promoted: Vec<u64>) -> PyResult<Self> {
+    fn _from_json(
+        cls: &Bound<'_, PyType>,
+        text: &Bound<'_, PyAny>,
+        promoted: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let promoted = crate::convert::items(promoted, "promoted", "ids", |id| {
+            crate::convert::unsigned(id, "promoted")
+        })?;
         Ok(PyCancellation {
             registration: PyRegistration::new(from_json(cls.py(), text)?),
             promoted,
@@ -578,7 +589,7 @@ impl PyViolation {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PyViolation {
             inner: from_json(cls.py(), text)?,
         })
@@ -677,7 +688,7 @@ impl PyHelpRequest {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PyHelpRequest {
             inner: from_json(cls.py(), text)?,
         })
@@ -762,7 +773,7 @@ impl PyWatchItem {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(PyWatchItem {
             inner: from_json(cls.py(), text)?,
         })
@@ -885,7 +896,7 @@ impl PyDigest {
     }
 
     #[classmethod]
-    fn _from_json(cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
         type State = (
             Channel,
             DateTime<Utc>,

@@ -1,7 +1,5 @@
 //! `cimi.Statutes`: a community's statutes as data (an immutable value).
 
-use std::path::PathBuf;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
@@ -46,7 +44,8 @@ impl PyStatutes {
 
     /// Reads statutes from a JSON file.
     #[staticmethod]
-    fn from_path(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+    fn from_path(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = crate::convert::path(path, "path")?;
         let inner = py.detach(|| Statutes::from_path(&path)).or_raise(py)?;
         Ok(PyStatutes { inner })
     }

@@ -100,10 +100,11 @@ impl PyStore {
     #[pyo3(signature = (path, statutes=None, *, durable=true))]
     fn open(
         py: Python<'_>,
-        path: PathBuf,
+        path: &Bound<'_, PyAny>,
         statutes: Option<&PyStatutes>,
         durable: bool,
     ) -> PyResult<Self> {
+        let path = crate::convert::path(path, "path")?;
         let statutes = statutes.map_or_else(Statutes::cimi, |s| s.inner.clone());
         let policy = if durable {
             SyncPolicy::EveryOperation

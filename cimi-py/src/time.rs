@@ -5,6 +5,8 @@
 //! with `cimi.InvalidInput` (kind `naive_datetime`): guessing a timezone is
 //! how registrations end up an hour off. Returned datetimes are aware, in UTC.
 
+use std::sync::Mutex;
+
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
@@ -27,7 +29,7 @@ pub fn to_utc(value: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
     if let Some(tz) = dt.get_tzinfo() {
         // Fast path: already in UTC.
         if tz.is(&*utc) {
-            return dt.extract();
+            return utc_datetime(dt);
         }
     }
     if dt.call_method0("utcoffset")?.is_none() {
@@ -52,6 +54,35 @@ pub fn to_utc(value: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
             }
         })?
         .extract()
+}
+
+/// The last UTC `datetime` converted, with its instant: a loop of calls
+/// passes the same `at` object each time, and the stable ABI reads a
+/// `datetime` field by field (by attribute). A plain `datetime` is
+/// immutable, so the same object is the same instant; the entry holds a
+/// reference, so no other object can take its address.
+static LAST_UTC: Mutex<Option<(Py<PyDateTime>, DateTime<Utc>)>> = Mutex::new(None);
+
+/// The instant of a `datetime` whose tzinfo is `timezone.utc`.
+fn utc_datetime(dt: &Bound<'_, PyDateTime>) -> PyResult<DateTime<Utc>> {
+    // A subclass may compute its fields: never remembered.
+    if !dt.is_exact_instance_of::<PyDateTime>() {
+        return dt.extract();
+    }
+    if let Ok(last) = LAST_UTC.lock() {
+        if let Some((seen, instant)) = last.as_ref() {
+            if seen.is(dt) {
+                return Ok(*instant);
+            }
+        }
+    }
+    let instant: DateTime<Utc> = dt.extract()?;
+    let replaced = LAST_UTC
+        .lock()
+        .map(|mut last| last.replace((dt.clone().unbind(), instant)));
+    // Dropped after the lock is released (attached to the interpreter).
+    drop(replaced);
+    Ok(instant)
 }
 
 /// Like [`to_utc`], for optional arguments.

@@ -31,6 +31,21 @@ def person(email: str, **extra: Any) -> dict[str, Any]:
     return request
 
 
+#: Lines that tests want shown at the end of the run (counts of calls,
+#: operations...): pytest hides a passing test's output.
+REPORTED: list[str] = []
+
+
+def report(line: str) -> None:
+    """Shows `line` in the terminal summary of the pytest run."""
+    REPORTED.append(line)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in REPORTED:
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def english() -> Iterator[None]:
     cimi.set_language("en")

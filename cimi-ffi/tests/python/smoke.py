@@ -39,14 +39,16 @@ def test_register_refuse_cancel_promote():
     now = cimi.now_ms()
     c = cimi.Community.cimi()
     ev = miditech(c, now)
-    first = c.register(ev, ask("alice@interieur.gouv.fr"), now)
-    assert first.registration.status == cimi.RegistrationStatus.CONFIRMED
-    second = c.register(ev, ask("bob@agri.gouv.fr"), now)
+    first = c.register(ev, ask("alice@interieur.gouv.fr"), now)  # the registration's id
+    assert c.registration(first).status == cimi.RegistrationStatus.CONFIRMED
+    second = c.register_outcome(ev, ask("bob@agri.gouv.fr"), now)  # the whole answer
+    assert not second.already_registered
     assert second.registration.status == cimi.RegistrationStatus.WAITLISTED
     assert c.waiting_list(ev) == [second.registration.id]
-    again = c.register(ev, ask("ALICE@Interieur.gouv.fr"), now)
-    assert again.already_registered and again.registration.id == first.registration.id
-    cancel = c.cancel_registration(first.registration.id, now + 1)
+    again = c.register_outcome(ev, ask("ALICE@Interieur.gouv.fr"), now)
+    assert again.already_registered and again.registration.id == first
+    assert c.register(ev, ask("alice@INTERIEUR.gouv.fr"), now) == first
+    cancel = c.cancel_registration(first, now + 1)
     assert cancel.promoted == [second.registration.id]
     assert c.check_invariants() is None
 

@@ -15,26 +15,34 @@ import java.util.Locale;
 /**
  * In-process benchmark of the uniffi boundary, as seen from Java.
  *
- * <p>Prints, in ns per operation (median of timed rounds after warm-up):
- * a no-op call; a call passing the same {@link RegistrationRequest} record to a
- * function that ignores it; a single {@code register}; and the per-item cost of
- * {@code registerMany}. Then the ratios, with the floors the project aims at
- * (reported, not asserted): register ≤ 2 × the pass-the-record call, and a
- * batch item ≤ ½ a single register.
+ * <p>Prints, in ns per operation: a no-op call; a call passing the same
+ * {@link RegistrationRequest} record to a function that ignores it; a single
+ * {@code register} (which answers the registration's identifier);
+ * {@code registerOutcome} (the same registration, answered with the whole
+ * record); and the per-item cost of {@code registerMany}. Then the ratios,
+ * with the floors the project aims at (reported, not asserted): register ≤ 2 ×
+ * the pass-the-record call, and a batch item ≤ ½ a single register.
  *
  * <p>"register" is measured two ways: the same person asking again (the
- * idempotent path: address check, policy, lookup, answer; the record crossing
- * the boundary both ways dominates) and a new person each time (a full
- * registration, events of 1,000 seats rotated so the core's per-event work
- * stays comparable).
+ * idempotent path: address check, policy, lookup, answer) and a new person
+ * each time (a full registration, events of 1,000 seats rotated so the core's
+ * per-event work stays comparable).
+ *
+ * <p>The operations are measured <em>interleaved</em>: each of {@value #ROUNDS}
+ * rounds runs every operation for one slice of about {@value #SLICE_MS} ms, in
+ * an order rotated from round to round; each ratio is taken within a round,
+ * and the median over the rounds is reported with its quartiles. A machine
+ * whose load changes during the run (other builds, the garbage collector) then
+ * moves both sides of a ratio alike. {@code BENCH_ROUNDS=1} in the environment
+ * prints every round's figures.
  *
  * <p>Run with {@code bash benches/jvm/run.sh} (release build of the library).
  */
 public final class FfiBench {
     private static final long HOUR = 3_600_000L;
-    private static final int ROUNDS = 7;
-    private static final int WARMUP_ROUNDS = 3;
-    private static final long ROUND_NANOS = 300_000_000L;
+    private static final int ROUNDS = 31;
+    private static final int WARMUP_ROUNDS = 5;
+    private static final long SLICE_MS = 60;
     private static final int BATCH = 100;
     private static final int EVENT_SEATS = 1_000;
 
@@ -43,30 +51,41 @@ public final class FfiBench {
         long run(int n) throws Exception;
     }
 
-    private static double measure(Op op) throws Exception {
-        int n = 1;
-        // Calibrate the count so that one round lasts about ROUND_NANOS.
-        while (true) {
+    /** An operation under measurement and its per-item times, one per round. */
+    private static final class Measured {
+        final String name;
+        final Op op;
+        long items;
+        final double[] perItem = new double[ROUNDS];
+
+        Measured(String name, Op op) {
+            this.name = name;
+            this.op = op;
+        }
+
+        /** Runs the operation, one at a time, for about one slice; returns ns per item. */
+        double slice() throws Exception {
             long t0 = System.nanoTime();
-            op.run(n);
-            long dt = System.nanoTime() - t0;
-            if (dt > ROUND_NANOS / 10 || n > 1 << 26) {
-                n = (int) Math.max(1, Math.min(1L << 28, n * (ROUND_NANOS / Math.max(1, dt))));
-                break;
-            }
-            n *= 4;
+            long end = t0 + SLICE_MS * 1_000_000L;
+            long done = 0;
+            long now;
+            do {
+                done += op.run(1);
+                now = System.nanoTime();
+            } while (now < end);
+            items += done;
+            return (now - t0) / (double) done;
         }
-        for (int i = 0; i < WARMUP_ROUNDS; i++) {
-            op.run(n);
+
+        double median() {
+            return median(perItem);
         }
-        double[] perItem = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-            long t0 = System.nanoTime();
-            long items = op.run(n);
-            perItem[i] = (System.nanoTime() - t0) / (double) items;
+
+        static double median(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
         }
-        Arrays.sort(perItem);
-        return perItem[ROUNDS / 2];
     }
 
     private static RegistrationRequest request(String email) {
@@ -130,37 +149,49 @@ public final class FfiBench {
     public static void main(String[] args) throws Exception {
         long now = Cimi.nowMs();
         RegistrationRequest same = request("alice.martin@interieur.gouv.fr");
-        try (Community community = Community.cimi()) {
+        try (Community community = Community.cimi();
+                Community singles = Community.cimi();
+                Community batches = Community.cimi()) {
             long start = now + 30 * 24 * HOUR;
             long event = community.scheduleEvent(
                     Cimi.eventSpec(EventKind.MIDITECH, "L'État plateforme", start, start + 2 * HOUR, 80), now);
-            community.register(event, same, now);
+            long alice = community.register(event, same, now);
             List<RegistrationRequest> sameBatch = new ArrayList<>();
             for (int i = 0; i < BATCH; i++) {
                 sameBatch.add(same);
             }
+            NewPeople newSingles = new NewPeople(singles, now);
+            NewPeople newBatches = new NewPeople(batches, now);
 
-            double noop = measure(n -> {
+            Measured noop = new Measured("uniffi no-op call", n -> {
                 for (int i = 0; i < n; i++) {
                     Cimi.probeNoop();
                 }
                 return n;
             });
-            double passRecord = measure(n -> {
+            Measured passRecord = new Measured("pass the request record (ignored)", n -> {
                 for (int i = 0; i < n; i++) {
                     Cimi.probeIgnoreRequest(same);
                 }
                 return n;
             });
-            double registerAgain = measure(n -> {
+            Measured registerAgain = new Measured("register, same person again", n -> {
                 for (int i = 0; i < n; i++) {
-                    if (!community.register(event, same, now).getAlreadyRegistered()) {
+                    if (community.register(event, same, now) != alice) {
+                        throw new IllegalStateException("expected the registration already held");
+                    }
+                }
+                return n;
+            });
+            Measured outcomeAgain = new Measured("registerOutcome, same person again", n -> {
+                for (int i = 0; i < n; i++) {
+                    if (!community.registerOutcome(event, same, now).getAlreadyRegistered()) {
                         throw new IllegalStateException("expected the idempotent path");
                     }
                 }
                 return n;
             });
-            double batchAgainItem = measure(n -> {
+            Measured batchAgainItem = new Measured("registerMany, same person, per item", n -> {
                 long items = 0;
                 for (int i = 0; i < n; i++) {
                     List<RegistrationAttempt> out = community.registerMany(event, sameBatch, now);
@@ -168,41 +199,68 @@ public final class FfiBench {
                 }
                 return items;
             });
-            double registerNew;
-            double batchNewItem;
-            try (Community other = Community.cimi()) {
-                NewPeople people = new NewPeople(other, now);
-                registerNew = measure(people::single);
+            Measured registerNew = new Measured("register, new person", newSingles::single);
+            Measured batchNewItem = new Measured("registerMany, new people, per item", newBatches::batches);
+            Measured[] all = {noop, passRecord, registerAgain, outcomeAgain, batchAgainItem, registerNew, batchNewItem};
+
+            // Warm up (the JIT compiles the paths), then the measured rounds.
+            for (int r = 0; r < WARMUP_ROUNDS; r++) {
+                for (Measured m : all) {
+                    m.slice();
+                }
             }
-            try (Community other = Community.cimi()) {
-                NewPeople people = new NewPeople(other, now);
-                batchNewItem = measure(people::batches);
+            for (Measured m : all) {
+                m.items = 0;
+            }
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int k = 0; k < all.length; k++) {
+                    Measured m = all[(k + r) % all.length];
+                    m.perItem[r] = m.slice();
+                }
             }
 
             String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " "
                     + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
             System.out.println("cimi-ffi JVM benchmark (" + jvm + ", " + Runtime.getRuntime().availableProcessors()
-                    + " cores; median of " + ROUNDS + " rounds of ~" + ROUND_NANOS / 1_000_000 + " ms)");
-            row("uniffi no-op call", noop, noop);
-            row("pass the request record (ignored)", passRecord, noop);
-            row("register, same person again", registerAgain, noop);
-            row("registerMany, same person, per item", batchAgainItem, noop);
-            row("register, new person", registerNew, noop);
-            row("registerMany, new people, per item", batchNewItem, noop);
+                    + " cores; " + ROUNDS + " interleaved rounds of ~" + SLICE_MS + " ms per operation; medians)");
+            for (Measured m : all) {
+                System.out.println(String.format(Locale.ROOT, "  %-40s %10.0f ns/op   %6.1f x no-op",
+                        m.name, m.median(), m.median() / noop.median()));
+            }
+            if (System.getenv("BENCH_ROUNDS") != null) {
+                for (Measured m : all) {
+                    StringBuilder b = new StringBuilder("    " + m.name + " (" + m.items + " items):");
+                    for (double v : m.perItem) b.append(String.format(Locale.ROOT, " %.0f", v));
+                    System.out.println(b);
+                }
+            }
             System.out.println();
-            floor("register (same person) / pass-the-record", registerAgain / passRecord, 2.0);
-            floor("batch item / single register (same person)", batchAgainItem / registerAgain, 0.5);
-            floor("register (new person) / pass-the-record", registerNew / passRecord, 2.0);
-            floor("batch item / single register (new people)", batchNewItem / registerNew, 0.5);
+            floor("register (same person) / pass-the-record", registerAgain, passRecord, 2.0);
+            floor("batch item / single register (same person)", batchAgainItem, registerAgain, 0.5);
+            floor("register (new person) / pass-the-record", registerNew, passRecord, 2.0);
+            floor("batch item / single register (new people)", batchNewItem, registerNew, 0.5);
+            ratio("registerOutcome / pass-the-record (no floor)", outcomeAgain, passRecord);
         }
     }
 
-    private static void row(String what, double ns, double noop) {
-        System.out.println(String.format(Locale.ROOT, "  %-40s %10.0f ns/op   %6.1f x no-op", what, ns, ns / noop));
+    /** The per-round ratios of {@code a} to {@code b}: median, first and third quartiles. */
+    private static double[] ratios(Measured a, Measured b) {
+        double[] r = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) {
+            r[i] = a.perItem[i] / b.perItem[i];
+        }
+        Arrays.sort(r);
+        return new double[] {r[ROUNDS / 2], r[ROUNDS / 4], r[ROUNDS - 1 - ROUNDS / 4]};
     }
 
-    private static void floor(String what, double ratio, double target) {
-        System.out.println(String.format(Locale.ROOT, "  %-45s %5.2f  (floor <= %.1f: %s)", what, ratio, target,
-                ratio <= target ? "met" : "NOT met"));
+    private static void floor(String what, Measured a, Measured b, double target) {
+        double[] r = ratios(a, b);
+        System.out.println(String.format(Locale.ROOT, "  %-46s %5.2f  (quartiles %.2f-%.2f; floor <= %.1f: %s)",
+                what, r[0], r[1], r[2], target, r[0] <= target ? "met" : "NOT met"));
+    }
+
+    private static void ratio(String what, Measured a, Measured b) {
+        double[] r = ratios(a, b);
+        System.out.println(String.format(Locale.ROOT, "  %-46s %5.2f  (quartiles %.2f-%.2f)", what, r[0], r[1], r[2]));
     }
 }

@@ -32,10 +32,13 @@ class CommunityTest {
     fun `register, refuse, wait, cancel and promote`() {
         Community.cimi().use { c ->
             val ev = c.scheduleEvent(etatPlateforme(capacity = 1), T0)
+            // register answers the registration's identifier; registration(id) reads it.
             val alice = c.register(ev, ask("alice@interieur.gouv.fr"), T0)
-            assertEquals(RegistrationStatus.CONFIRMED, alice.registration.status)
-            assertEquals(Seat.ON_SITE, alice.registration.seat)
-            assertEquals("interieur", alice.registration.audience)
+            val aliceRecord = c.registration(alice)!!
+            assertEquals(RegistrationStatus.CONFIRMED, aliceRecord.status)
+            assertEquals(Seat.ON_SITE, aliceRecord.seat)
+            assertEquals("interieur", aliceRecord.audience)
+            assertEquals(ev, aliceRecord.eventId)
 
             val refused = assertThrows<CimiException.Refused> {
                 c.register(ev, ask("jean@gmail.com"), T0)
@@ -48,16 +51,19 @@ class CommunityTest {
             }
             assertEquals("obligation_not_acknowledged", missing.kind)
 
-            val bob = c.register(ev, ask("bob@agri.gouv.fr", given = "Bob"), T0 + 1)
+            // registerOutcome answers the whole registration in the same call.
+            val bob = c.registerOutcome(ev, ask("bob@agri.gouv.fr", given = "Bob"), T0 + 1)
+            assertFalse(bob.alreadyRegistered)
             assertEquals(RegistrationStatus.WAITLISTED, bob.registration.status)
             assertEquals(listOf(bob.registration.id), c.waitingList(ev))
 
             // Idempotence: the same person (any case) gets the same registration.
-            val again = c.register(ev, ask("ALICE@Interieur.GOUV.fr"), T0 + 2)
+            val again = c.registerOutcome(ev, ask("ALICE@Interieur.GOUV.fr"), T0 + 2)
             assertTrue(again.alreadyRegistered)
-            assertEquals(alice.registration.id, again.registration.id)
+            assertEquals(aliceRecord, again.registration)
+            assertEquals(alice, c.register(ev, ask("alice@INTERIEUR.gouv.fr"), T0 + 3))
 
-            val cancel = c.cancelRegistration(alice.registration.id, T0 + HOUR)
+            val cancel = c.cancelRegistration(alice, T0 + HOUR)
             assertEquals(RegistrationStatus.CANCELLED, cancel.registration.status)
             assertEquals(listOf(bob.registration.id), cancel.promoted)
             assertEquals(RegistrationStatus.CONFIRMED, c.registration(bob.registration.id)!!.status)
@@ -75,9 +81,9 @@ class CommunityTest {
             }
             val ev = c.scheduleEvent(spec, T0)
             c.register(ev, ask("a@interieur.gouv.fr"), T0)
-            val b = c.register(ev, ask("b@dnum.interieur.gouv.fr"), T0)
+            val b = c.registerOutcome(ev, ask("b@dnum.interieur.gouv.fr"), T0)
             assertEquals(RegistrationStatus.WAITLISTED, b.registration.status)
-            val remote = c.register(ev, ask("c@interieur.gouv.fr", AttendanceMode.REMOTE), T0)
+            val remote = c.registerOutcome(ev, ask("c@interieur.gouv.fr", AttendanceMode.REMOTE), T0)
             assertEquals(Seat.REMOTE, remote.registration.seat)
             val full = assertThrows<CimiException.Refused> {
                 c.register(ev, ask("d@interieur.gouv.fr", AttendanceMode.REMOTE), T0)
@@ -136,8 +142,8 @@ class CommunityTest {
             assertEquals("registration_not_open_yet", notYet.kind)
 
             c.openRegistration(ev, T0)
-            val r = c.register(ev, ask("a@interieur.gouv.fr"), T0).registration
-            val absent = c.register(ev, ask("b@interieur.gouv.fr"), T0).registration
+            val r = c.registerOutcome(ev, ask("a@interieur.gouv.fr"), T0).registration
+            val absent = c.registerOutcome(ev, ask("b@interieur.gouv.fr"), T0).registration
             c.setProgram(ev, listOf(ProgramItem(ItemKind.TALK, "", listOf(Speaker("X", "", "", false)))), T0)
             assertFalse(c.event(ev)!!.recordingAllowed)
             c.closeRegistration(ev, T0 + DAY)

@@ -95,7 +95,7 @@ class HelpWatchStoreTest {
             assertTrue(c.isDurable())
             val ev = c.scheduleEvent(etatPlateforme(capacity = 10), T0)
             c.setActor("inscriptions-web")
-            val alice = c.register(ev, ask("alice@interieur.gouv.fr"), T0).registration.memberId
+            val alice = c.registerOutcome(ev, ask("alice@interieur.gouv.fr"), T0).registration.memberId
             assertTrue(c.journalSeq() >= 3)
             assertEquals("journal_in_use", assertThrows<CimiException.InvalidState> { c.setRecording(true) }.kind)
             ev to alice

@@ -39,7 +39,7 @@ class InteropTest {
     fun `iCalendar documents`() {
         Community.cimi().use { c ->
             val ev = c.scheduleEvent(etatPlateforme(), T0)
-            val r = c.register(ev, ask("alice@interieur.gouv.fr"), T0).registration.id
+            val r = c.register(ev, ask("alice@interieur.gouv.fr"), T0)
             assertTrue(c.eventIcal(ev, T0).startsWith("BEGIN:VCALENDAR\r\n"))
             assertTrue("METHOD:PUBLISH" in c.calendarIcal(listOf(ev), T0))
             assertTrue("METHOD:REQUEST" in c.invitationIcal(r, "cimi@interieur.gouv.fr", T0))

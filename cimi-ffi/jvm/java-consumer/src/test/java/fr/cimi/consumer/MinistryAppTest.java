@@ -18,11 +18,13 @@ import fr.cimi.EventSpec;
 import fr.cimi.ItemKind;
 import fr.cimi.Occupancy;
 import fr.cimi.ProgramItem;
+import fr.cimi.Registration;
 import fr.cimi.RegistrationAttempt;
 import fr.cimi.RegistrationOutcome;
 import fr.cimi.RegistrationRequest;
 import fr.cimi.RegistrationStatus;
 import fr.cimi.RemoteBroadcast;
+import fr.cimi.Seat;
 import fr.cimi.Speaker;
 import fr.cimi.Venue;
 import java.net.URL;
@@ -76,14 +78,23 @@ class MinistryAppTest {
         try (Community cimi = Community.cimi()) {
             long event = cimi.scheduleEvent(miditech(2), now);
 
-            RegistrationOutcome alice = cimi.register(
+            // register answers the registration's identifier; registration(id) reads it.
+            long alice = cimi.register(
                     event, request("alice.martin@interieur.gouv.fr", "Martin", "Alice"), now);
-            assertEquals(RegistrationStatus.CONFIRMED, alice.getRegistration().getStatus());
+            Registration aliceRecord = cimi.registration(alice);
+            assertEquals(RegistrationStatus.CONFIRMED, aliceRecord.getStatus());
+            assertEquals(Seat.ON_SITE, aliceRecord.getSeat());
 
             // Second person of the home ministry: over the "interieur" quota, waits.
-            RegistrationOutcome bruno = cimi.register(
+            // registerOutcome answers the whole registration in the same call.
+            RegistrationOutcome bruno = cimi.registerOutcome(
                     event, request("bruno.petit@gendarmerie.interieur.gouv.fr", "Petit", "Bruno"), now + 1);
+            assertFalse(bruno.getAlreadyRegistered());
             assertEquals(RegistrationStatus.WAITLISTED, bruno.getRegistration().getStatus());
+
+            // Asking again (any letter case) answers the same registration.
+            assertEquals(alice, cimi.register(
+                    event, request("Alice.Martin@INTERIEUR.gouv.fr", "Martin", "Alice"), now + 1));
             assertEquals(List.of(bruno.getRegistration().getId()), cimi.waitingList(event));
 
             // A personal mailbox is refused; the program branches on the kind.
@@ -103,7 +114,7 @@ class MinistryAppTest {
             assertEquals("missing_field", ((CimiException.Refused) any).getKind());
 
             // Alice cancels: the waiting list moves.
-            Cancellation cancel = cimi.cancelRegistration(alice.getRegistration().getId(), now + HOUR);
+            Cancellation cancel = cimi.cancelRegistration(alice, now + HOUR);
             assertEquals(List.of(bruno.getRegistration().getId()), cancel.getPromoted());
             assertTrue(cimi.waitingList(event).isEmpty());
             Occupancy occupancy = cimi.occupancy(event);
