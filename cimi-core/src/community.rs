@@ -417,9 +417,36 @@ impl Community {
     }
 
     /// Replaces the statutes (for instance after the bureau amends them).
-    /// Existing registrations are kept as they are.
+    ///
+    /// Existing registrations are kept as they are, even those the new policy
+    /// would refuse or whose audience the new statutes drop: they record what
+    /// the statutes of their time allowed. Past events keep their quotas too.
+    /// An upcoming event's quotas, though, must name audiences of the new
+    /// statutes: [`StateError::AudienceInUse`] names the first that does not
+    /// (change its quotas with [`set_quota`](Self::set_quota) first).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use cimi_core::{Community, Statutes};
+    /// let t = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi();
+    /// let mut amended = Statutes::cimi();
+    /// amended.policy.require_acknowledgement = false;
+    /// c.replace_statutes(amended, t)?;
+    /// assert!(!c.statutes().policy.require_acknowledgement);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
     pub fn replace_statutes(&mut self, statutes: Statutes, at: DateTime<Utc>) -> Result<(), Error> {
         statutes.validate()?;
+        for e in self.events.values().filter(|e| e.state.is_upcoming()) {
+            if let Some(aud) = e.quotas.keys().find(|a| statutes.audience(a).is_none()) {
+                return Err(StateError::AudienceInUse {
+                    audience: aud.to_string(),
+                    event: e.id,
+                }
+                .into());
+            }
+        }
         self.commit(
             Action::StatutesReplaced,
             at,
@@ -484,10 +511,18 @@ impl Community {
                 }
             }
             Record::Event(e) => {
-                if let Some(book) = self.books.get(&e.id) {
-                    if book.on_site > e.capacity {
-                        return Err(bad(format!("event {} below its confirmed seats", e.id)));
-                    }
+                if e.schedule.ends_at <= e.schedule.starts_at {
+                    return Err(bad(format!("event {} ends before it starts", e.id)));
+                }
+                self.check_event(e)
+                    .map_err(|err| bad(format!("event {}: {err}", e.id)))?;
+                let book = self.books.get(&e.id).unwrap_or(&EMPTY_BOOK);
+                check_book(e, book, false).map_err(bad)?;
+                if e.remote.is_none() && book.remote > 0 {
+                    return Err(bad(format!(
+                        "event {} holds remote places but is not broadcast",
+                        e.id
+                    )));
                 }
             }
             Record::WatchItem(w) => {
@@ -535,6 +570,7 @@ impl Community {
                         r.id, r.member
                     )));
                 }
+                check_registration_shape(r).map_err(bad)?;
                 let book = self.books.get(&r.event).unwrap_or(&EMPTY_BOOK);
                 let old = self.registrations.get(&r.id);
                 if let Some(old) = old {
@@ -1083,7 +1119,8 @@ impl Community {
             ));
         }
         for (aud, q) in &e.quotas {
-            if self.statutes.audience(aud).is_none() {
+            // A past event keeps the quotas of the statutes of its time.
+            if e.state.is_upcoming() && self.statutes.audience(aud).is_none() {
                 return Err(Error::input(
                     "quotas",
                     format!("unknown audience '{aud}'"),
@@ -1727,7 +1764,7 @@ impl Community {
     /// Loads a document written by [`to_json`](Self::to_json). A document of
     /// another format or version, or one that describes an impossible community
     /// (over capacity or quota, one person twice, unknown references, colliding
-    /// identifiers, addresses the policy refuses), is refused with an error that
+    /// identifiers, a seat left free while a request waits), is refused with an error that
     /// says where; nothing is half-loaded.
     pub fn from_json(text: &str) -> Result<Community, Error> {
         if text.len() > MAX_DOCUMENT_BYTES {
@@ -1831,26 +1868,16 @@ impl Community {
                 return Err(bad(loc, format!("identifier {} appears twice", r.id)));
             }
             check_registration_shape(&r).map_err(|p| bad(loc.clone(), p))?;
-            let member = c
-                .members
-                .get(&r.member)
-                .ok_or_else(|| bad(loc.clone(), format!("unknown member {}", r.member)))?;
-            if r.is_live() && member.erased_at.is_none() && !c.statutes.policy.allows(&member.email)
-            {
-                return Err(bad(
-                    loc,
-                    "the registrant's address is not allowed by the policy".into(),
-                ));
+            // A registration records what the statutes of its time allowed:
+            // neither the policy nor the audiences of today's statutes apply
+            // to it (see `replace_statutes`).
+            if !c.members.contains_key(&r.member) {
+                return Err(bad(loc, format!("unknown member {}", r.member)));
             }
             let event = c
                 .events
                 .get(&r.event)
                 .ok_or_else(|| bad(loc.clone(), format!("unknown event {}", r.event)))?;
-            if let Some(aud) = &r.audience {
-                if c.statutes.audience(aud).is_none() {
-                    return Err(bad(loc, format!("unknown audience '{aud}'")));
-                }
-            }
             if r.seat == Some(Seat::Remote) && event.remote.is_none() {
                 return Err(bad(
                     loc,
@@ -1905,12 +1932,21 @@ impl Community {
                 .map_err(|e| bad(loc, e.to_string()))?;
             c.commit(Action::WatchShared, at, record);
         }
-        for (id, e) in &c.events {
-            let book = c.books.get(id).unwrap_or(&EMPTY_BOOK);
-            check_book(e, book, true).map_err(|p| bad(format!("event {id}"), p))?;
-        }
+        c.check_books()
+            .map_err(|(id, p)| bad(format!("event {id}"), p))?;
         c.next = doc.next_ids;
         Ok(c)
+    }
+
+    /// Checks every event's bookkeeping against its capacity, quotas and
+    /// remote places, and that no seat is left free while a request waits:
+    /// what holds between operations.
+    pub(crate) fn check_books(&self) -> Result<(), (EventId, String)> {
+        for (id, e) in &self.events {
+            let book = self.books.get(id).unwrap_or(&EMPTY_BOOK);
+            check_book(e, book, true).map_err(|p| (*id, p))?;
+        }
+        Ok(())
     }
 
     /// Checks every invariant of the registration engine; used by tests and

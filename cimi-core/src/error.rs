@@ -127,6 +127,17 @@ pub enum StateError {
         /// Remote places confirmed.
         remote: u32,
     },
+    /// New statutes would drop an audience that the quotas of an upcoming
+    /// event still name: change the event's quotas first.
+    #[error(
+        "the quotas of upcoming event {event} name audience '{audience}', which the new statutes do not define; change the event's quotas first"
+    )]
+    AudienceInUse {
+        /// The audience the new statutes drop.
+        audience: String,
+        /// The upcoming event whose quotas name it.
+        event: crate::ids::EventId,
+    },
     /// A member with that address already exists.
     #[error("a member with this address already exists")]
     DuplicateMember,
@@ -156,6 +167,7 @@ impl StateError {
             StateError::CapacityBelowConfirmed { .. } => "capacity_below_confirmed",
             StateError::QuotaBelowConfirmed { .. } => "quota_below_confirmed",
             StateError::RemoteInUse { .. } => "remote_in_use",
+            StateError::AudienceInUse { .. } => "audience_in_use",
             StateError::DuplicateMember => "duplicate_member",
             StateError::MemberErased => "member_erased",
             StateError::HelpTransition { .. } => "help_transition",
@@ -199,6 +211,9 @@ impl StateError {
             ),
             StateError::RemoteInUse { remote } => format!(
                 "{remote} places à distance sont confirmées ; la diffusion ne peut pas descendre en dessous"
+            ),
+            StateError::AudienceInUse { audience, event } => format!(
+                "les quotas de l'événement à venir {event} nomment le public « {audience} », que les nouveaux statuts ne définissent pas ; modifiez d'abord les quotas de l'événement"
             ),
             StateError::DuplicateMember => "un membre avec cette adresse existe déjà".into(),
             StateError::MemberErased => {

@@ -13,8 +13,11 @@
 //!
 //! **Recovery.** A torn last record (a crash in the middle of a write leaves
 //! an incomplete last line) is cut off on open and reported in the
-//! [`OpenReport`]; damage anywhere before it is an error naming the byte
-//! offset, never skipped. After an I/O error (full disk, failed fsync) the
+//! [`OpenReport`], together with the records before it that belong to the
+//! same operation (every record but an operation's last says `"more":true`),
+//! so an operation is recovered whole or not at all; damage anywhere before
+//! it, or a journal that does not start at the record after the snapshot
+//! (record 1 without one), is an error naming the byte offset, never skipped. After an I/O error (full disk, failed fsync) the
 //! operation fails, the state is rolled back, and the store refuses writes
 //! until it is reopened.
 //!
@@ -174,6 +177,11 @@ pub struct JournalRecord {
     pub actor: String,
     /// What changed.
     pub change: Change,
+    /// Whether more records of the same operation follow (all the records of
+    /// one [`Store::execute`] but the last). Recovery keeps an operation whole
+    /// or not at all: an operation whose last record is missing is cut.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
 }
 
 /// Encodes one payload as a journal line.
@@ -211,7 +219,8 @@ pub fn encode_frame(payload: &[u8], out: &mut Vec<u8>) {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TornTail {
-    /// Where the torn record starts.
+    /// Where the cut starts: the torn record, or the first record of the
+    /// operation it belongs to.
     pub offset: u64,
     /// How many bytes were cut.
     pub len: u64,
@@ -403,7 +412,8 @@ pub struct OpenReport {
     pub snapshot_seq: Option<u64>,
     /// Records replayed after the snapshot.
     pub records_replayed: u64,
-    /// A torn last record that was cut off.
+    /// A torn last record that was cut off, with the records of its
+    /// operation before it (an operation is kept whole or not at all).
     pub torn_tail: Option<TornTail>,
 }
 
@@ -474,18 +484,56 @@ pub fn replay(
             .map(|r| (*offset, r))
             .map_err(|e| corrupt(*offset, format!("unreadable record: {e}")))
     };
+    // An operation whose last record is missing (a crash tore it, or the
+    // write stopped at a record boundary) was never acknowledged: it is cut
+    // whole, with the torn record if any.
+    let mut payloads = decoded.payloads.as_slice();
+    let mut torn_tail = decoded.torn;
+    let continues = |p: &(u64, &[u8])| parse(p).is_ok_and(|(_, r)| r.more);
+    if payloads.last().is_some_and(continues) {
+        let mut start = payloads.len() - 1;
+        while start > 0 && continues(&payloads[start - 1]) {
+            start -= 1;
+        }
+        let offset = payloads[start].0;
+        torn_tail = Some(TornTail {
+            offset,
+            len: bytes.len() as u64 - offset,
+        });
+        payloads = &payloads[..start];
+    }
     let mut expected = None;
     let mut replayed = 0;
     let mut apply =
         |community: &mut Community, (offset, record): (u64, JournalRecord)| -> Result<(), Error> {
-            if let Some(seq) = expected {
-                if record.seq != seq {
+            match expected {
+                Some(seq) if record.seq != seq => {
                     return Err(corrupt(
                         offset,
                         format!("sequence number {} where {seq} was expected", record.seq),
                     )
                     .into());
                 }
+                // The first record: numbers start at 1, and none may be
+                // missing between the snapshot (if any) and the journal.
+                None if record.seq == 0 || record.seq > after_seq + 1 => {
+                    let detail = if record.seq == 0 {
+                        "sequence number 0 (numbers start at 1)".to_string()
+                    } else {
+                        format!(
+                            "the journal starts at record {} but record {} is the next one{}",
+                            record.seq,
+                            after_seq + 1,
+                            if after_seq == 0 {
+                                ""
+                            } else {
+                                " after the snapshot"
+                            }
+                        )
+                    };
+                    return Err(corrupt(offset, detail).into());
+                }
+                _ => {}
             }
             expected = Some(record.seq + 1);
             if record.seq > after_seq {
@@ -500,13 +548,13 @@ pub fn replay(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if threads < 2 || decoded.payloads.len() < 2 * REPLAY_CHUNK {
-        for p in &decoded.payloads {
+    if threads < 2 || payloads.len() < 2 * REPLAY_CHUNK {
+        for p in payloads {
             apply(community, parse(p)?)?;
         }
     } else {
         // Parsing dominates: parse chunks on every core, apply them in order here.
-        let chunks: Vec<&[(u64, &[u8])]> = decoded.payloads.chunks(REPLAY_CHUNK).collect();
+        let chunks: Vec<&[(u64, &[u8])]> = payloads.chunks(REPLAY_CHUNK).collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
         let stop = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| -> Result<(), Error> {
@@ -546,10 +594,19 @@ pub fn replay(
             result
         })?;
     }
+    // Each operation leaves the books settled; records that do not (written
+    // by hand, or an operation cut short) make a state no snapshot could hold.
+    if let Err((event, problem)) = community.check_books() {
+        return Err(corrupt(
+            payloads.last().map_or(0, |p| p.0),
+            format!("the records leave event {event} unsettled: {problem}"),
+        )
+        .into());
+    }
     Ok(OpenReport {
         snapshot_seq: None,
         records_replayed: replayed,
-        torn_tail: decoded.torn,
+        torn_tail,
     })
 }
 
@@ -850,12 +907,14 @@ impl Store {
         let before = journal.len();
         self.scratch.clear();
         let mut seq = self.seq;
-        for change in changes {
+        let count = changes.len();
+        for (i, change) in changes.into_iter().enumerate() {
             seq += 1;
             let record = JournalRecord {
                 seq,
                 actor: actor.to_string(),
                 change,
+                more: i + 1 < count,
             };
             let payload = serde_json::to_vec(&record).expect("records always serialize");
             encode_frame(&payload, &mut self.scratch);

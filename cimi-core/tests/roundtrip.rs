@@ -518,3 +518,67 @@ fn oversized_changes_are_refused_on_apply() {
     assert!(e.to_string().contains("service"), "{e}");
     assert_eq!(fresh.members().count(), 0, "nothing applied");
 }
+
+/// Found by fuzzing (`fuzz/regressions/engine_ops/`): replacing the statutes
+/// could leave a state whose document `from_json` refused.
+#[test]
+fn documents_written_after_new_statutes_load_again() {
+    use cimi_core::Statutes;
+    let t = t0();
+    let civic = Statutes::from_json(include_str!("../../tests/data/statutes-civic-tech.json"))
+        .expect("civic-tech statutes");
+    assert!(civic.audience("interieur").is_none());
+    let start = t + Duration::days(10);
+    let spec = || {
+        EventSpec::new(
+            EventKind::Miditech,
+            "Quotas",
+            Schedule::new(start, start + Duration::hours(2)).unwrap(),
+            10,
+        )
+    };
+
+    // A registrant the new policy would refuse: the registration is kept,
+    // and the document loads.
+    let mut c = Community::cimi();
+    let ev = c.schedule_event(spec(), t).unwrap();
+    let r = c
+        .register(
+            ev,
+            &RegistrationRequest::new("alice.martin@interieur.gouv.fr")
+                .names("Martin", "Alice")
+                .affiliation("DNUM", "attachée", "cheffe de projet")
+                .acknowledging(["deontology", "pssi"]),
+            t,
+        )
+        .unwrap()
+        .registration
+        .id;
+    c.replace_statutes(civic.clone(), t).unwrap();
+    let back = Community::from_json(&c.to_json()).expect("loads after new statutes");
+    assert_eq!(back, c);
+    assert!(back.registration(r).unwrap().is_live());
+
+    // A quota for an audience the new statutes drop: refused while the
+    // event is upcoming (typed, nothing changed), accepted once it is over,
+    // and the past event keeps its quota through save and load.
+    let mut c = Community::cimi();
+    let ev = c
+        .schedule_event(spec().with_quota("interieur", 5), t)
+        .unwrap();
+    let before = c.clone();
+    let err = c.replace_statutes(civic.clone(), t).unwrap_err();
+    assert_eq!(err.kind(), "audience_in_use");
+    assert!(err.to_string().contains("interieur"), "{err}");
+    assert_eq!(c, before);
+    c.set_quota(ev, "interieur", None, t).unwrap();
+    c.replace_statutes(civic.clone(), t).unwrap();
+    assert_eq!(Community::from_json(&c.to_json()).unwrap(), c);
+
+    let mut c = before;
+    c.cancel_event(ev, t).unwrap();
+    c.replace_statutes(civic, t).unwrap();
+    let back = Community::from_json(&c.to_json()).expect("a past event keeps its quotas");
+    assert_eq!(back.event(ev).unwrap().quotas["interieur"], 5);
+    assert_eq!(back, c);
+}

@@ -218,6 +218,10 @@ fn details<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyDict>> 
                 d.set_item("requested", requested)?;
             }
             StateError::RemoteInUse { remote } => d.set_item("remote", remote)?,
+            StateError::AudienceInUse { audience, event } => {
+                d.set_item("audience", audience)?;
+                d.set_item("event", event.get())?;
+            }
             StateError::HelpTransition { from, to } => {
                 d.set_item("from", from.kind())?;
                 d.set_item("to", to.kind())?;

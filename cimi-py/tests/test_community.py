@@ -172,6 +172,24 @@ def test_paris_instant() -> None:
     assert twice.value.kind == "ambiguous_local_time"
 
 
+def test_statutes_that_drop_an_audience_an_upcoming_event_uses(community: cimi.Community) -> None:
+    ev = community.schedule_event("workshop", "Quotas", STARTS, ENDS, 10,
+                                  quotas={"interieur": 5}, at=NOW)
+    data = community.statutes.to_dict()
+    data["audiences"] = [a for a in data["audiences"] if a["id"] != "interieur"]
+    amended = cimi.Statutes.from_dict(data)
+    with pytest.raises(cimi.InvalidState) as in_use:
+        community.replace_statutes(amended, at=NOW)
+    assert in_use.value.kind == "audience_in_use"
+    assert in_use.value.details == {"audience": "interieur", "event": ev}
+    assert "interieur" in str(in_use.value)
+    assert community.statutes.audiences == ["interieur", "other_ministries"]
+    community.cancel_event(ev, at=NOW)
+    community.replace_statutes(amended, at=NOW)
+    back = cimi.Community.from_json(community.to_json())
+    assert back.statutes.audiences == ["other_ministries"]
+
+
 def test_replace_statutes(community: cimi.Community, event: int) -> None:
     data = community.statutes.to_dict()
     data["policy"]["allowed"] = []  # every valid address

@@ -17,7 +17,6 @@
 #![no_main]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -332,31 +331,8 @@ fn statutes_variant(variant: u8) -> Statutes {
     }
 }
 
-/// KNOWN BUG in cimi-core (reported; inputs in `fuzz/regressions/engine_ops/`):
-/// `Community::replace_statutes` keeps the events and registrations that the
-/// new statutes do not allow (a quota for an audience they no longer define, a
-/// live registration whose address their policy refuses), and
-/// `Community::from_json` then refuses the document the engine itself wrote,
-/// so a snapshot taken after such a replacement cannot be reopened. Until the
-/// core fixes it, a save/load after the statutes changed may fail with exactly
-/// these `inconsistent` errors; anything else still fails the target. Set
-/// `CIMI_FUZZ_STRICT=1` to fail on them too (to check a fix).
-fn known_replace_statutes_bug(e: &Error) -> bool {
-    static STRICT: LazyLock<bool> =
-        LazyLock::new(|| std::env::var_os("CIMI_FUZZ_STRICT").is_some());
-    if *STRICT {
-        return false;
-    }
-    let Error::Format(FormatError::Inconsistent { problem, .. }) = e else {
-        return false;
-    };
-    problem.contains("unknown audience") || problem.contains("not allowed by the policy")
-}
-
 struct Run {
     c: Community,
-    /// Whether the statutes were ever replaced by different ones.
-    statutes_replaced: bool,
     replica: Community,
     now: DateTime<Utc>,
     events: Vec<EventId>,
@@ -667,21 +643,12 @@ impl Run {
                 }
             }
             Op::ReplaceStatutes { variant } => {
-                let statutes = statutes_variant(*variant);
-                let different = statutes != *self.c.statutes();
-                self.c.replace_statutes(statutes, now)?;
-                self.statutes_replaced |= different;
-                Ok(())
+                self.c.replace_statutes(statutes_variant(*variant), now)
             }
             Op::SaveLoad => {
                 let doc = self.c.to_json();
                 let mut back = match Community::from_json(&doc) {
                     Ok(back) => back,
-                    Err(e) if self.statutes_replaced && known_replace_statutes_bug(&e) => {
-                        // KNOWN BUG, tolerated unless CIMI_FUZZ_STRICT is set: see
-                        // `known_replace_statutes_bug`. The run goes on unsaved.
-                        return Ok(());
-                    }
                     Err(e) => panic!("a document the engine wrote is refused: {e}"),
                 };
                 assert!(back == self.c, "save/load changed the community");
@@ -716,7 +683,6 @@ fuzz_target!(|data: &[u8]| {
     let mut c = Community::cimi();
     c.set_recording(true);
     let mut run = Run {
-        statutes_replaced: false,
         replica: c.clone(),
         c,
         now,

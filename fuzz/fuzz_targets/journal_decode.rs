@@ -20,36 +20,6 @@ use libfuzzer_sys::fuzz_target;
 
 const FILE: &str = "journal.log";
 
-/// KNOWN BUGS in cimi-core (reported; inputs in `fuzz/regressions/journal_decode/`),
-/// tolerated unless `CIMI_FUZZ_STRICT` is set (to check a fix).
-enum KnownBug {
-    /// `Community::apply`, which replay uses, checks less than
-    /// `Community::from_json`: a journal whose records are well framed but
-    /// describe an impossible state (a confirmed registration without a seat,
-    /// an event that ends before it starts, a quota below the seats taken…)
-    /// opens, and the state it gives breaks `check_invariants()` or cannot be
-    /// loaded again from its own JSON (so a snapshot of it would not reopen).
-    ApplyChecksLess,
-    /// `replay` checks that sequence numbers follow each other but not that
-    /// the first record is the one after the snapshot (1 without one): a
-    /// journal that starts at record 5 opens and records 1–4 are lost
-    /// silently; records numbered 0 are skipped silently.
-    FirstSeqUnchecked,
-    /// The records of one `Store::execute` share one write and one fsync, but
-    /// recovery cuts only the torn last record: when a crash tears the last
-    /// record of an operation of several records (a cancellation and the
-    /// promotion it causes), the records before it are kept, and the store
-    /// reopens on half an operation that was never acknowledged (a seat free
-    /// while a request waits).
-    HalfOperationKept,
-}
-
-fn known_bug(_which: KnownBug) -> bool {
-    static STRICT: LazyLock<bool> =
-        LazyLock::new(|| std::env::var_os("CIMI_FUZZ_STRICT").is_some());
-    !*STRICT
-}
-
 /// One scratch directory per process (on tmpfs when there is one); those
 /// that earlier processes left behind are removed.
 static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
@@ -206,25 +176,18 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|d| d.payloads.first().map(|(_, p)| *p))
         .and_then(|p| serde_json::from_slice::<serde_json::Value>(p).ok())
         .and_then(|v| v["seq"].as_u64());
-    if let Some(first) = first_seq {
-        if first != 1 && !known_bug(KnownBug::FirstSeqUnchecked) {
-            panic!("a journal whose first record is number {first} opened without a snapshot");
-        }
+    if let Some(first) = first_seq.filter(|_| report.records_replayed > 0) {
+        assert!(
+            first == 1,
+            "a journal whose first record is number {first} opened without a snapshot"
+        );
     }
     if let Err(broken) = community.check_invariants() {
-        let known = if report.torn_tail.is_some() {
-            KnownBug::HalfOperationKept
-        } else {
-            KnownBug::ApplyChecksLess
-        };
-        if !known_bug(known) {
-            panic!("a store that opens breaks an invariant: {broken}");
-        }
+        panic!("a store that opens breaks an invariant: {broken}");
     }
     let doc = community.to_json();
     match Community::from_json(&doc) {
         Ok(back) => assert!(back == community, "the opened state changes through JSON"),
-        Err(e) if known_bug(KnownBug::ApplyChecksLess) => drop(e),
         Err(e) => panic!("the state of a store that opens cannot be loaded from its JSON: {e}"),
     }
     let seq = store.seq();

@@ -105,6 +105,26 @@ class CommunityTest {
     }
 
     @Test
+    fun `new statutes may not drop an audience an upcoming event's quotas name`() {
+        val civic = java.io.File("../../../tests/data/statutes-civic-tech.json").readText()
+        Community.cimi().use { c ->
+            val spec = etatPlateforme(capacity = 4).apply { quotas = mapOf("interieur" to 2) }
+            val ev = c.scheduleEvent(spec, T0)
+            c.register(ev, ask("a@interieur.gouv.fr"), T0)
+            val inUse = assertThrows<CimiException.InvalidState> { c.replaceStatutesJson(civic, T0 + 1) }
+            assertEquals("audience_in_use", inUse.kind)
+            assertTrue("interieur" in inUse.message!!, inUse.message)
+            assertTrue("interieur" in c.statutesJson())
+            // Once the quota is gone the statutes change; the registration
+            // (allowed by the statutes of its time) is kept, and saved state loads.
+            c.setQuota(ev, "interieur", null, T0 + 2)
+            c.replaceStatutesJson(civic, T0 + 3)
+            assertEquals(1, c.occupancy(ev).onSite)
+            Community.fromJson(c.toJson()).use { back -> assertEquals(c.toJson(), back.toJson()) }
+        }
+    }
+
+    @Test
     fun `batch registration answers each request`() {
         Community.cimi().use { c ->
             val ev = c.scheduleEvent(etatPlateforme(capacity = 1), T0)
