@@ -79,6 +79,21 @@ def test_inconsistent_document_is_refused(busy: cimi.Community) -> None:
     assert info.value.kind == "inconsistent_document"
 
 
+def test_over_limit_documents_and_changes(busy: cimi.Community) -> None:
+    doc = json.loads(busy.to_json())
+    doc["members"][0]["family_name"] = "x" * 100_001
+    with pytest.raises(cimi.FormatError) as long_text:
+        cimi.Community.from_json(json.dumps(doc))
+    assert long_text.value.kind == "over_limit"
+    assert "members[0]" in str(long_text.value)
+    doc = json.loads(busy.to_json())
+    doc["members"][0]["skills"] = [f"s{i}" for i in range(100_001)]
+    with pytest.raises(cimi.FormatError) as long_list:
+        cimi.Community.from_json(json.dumps(doc))
+    assert long_list.value.kind == "over_limit"
+    assert "skills" in str(long_list.value)
+
+
 @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
 def test_pickle_everything(busy: cimi.Community, protocol: int) -> None:
     ev = busy.events()[0]

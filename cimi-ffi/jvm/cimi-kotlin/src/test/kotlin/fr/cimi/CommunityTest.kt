@@ -243,6 +243,15 @@ class CommunityTest {
             val io = assertThrows<CimiException.Store> { Community.load(dir.resolve("missing.json").toString()) }
             assertEquals("io_error", io.kind)
             assertThrows<CimiException.Statutes> { Community.fromStatutesJson("{}") }
+            // Every string at most 100,000 characters, every list at most 100,000 items.
+            val doc = c.toJson()
+            val longName = doc.replaceFirst("\"given_name\":\"", "\"given_name\":\"" + "x".repeat(100_001))
+            val long = assertThrows<CimiException.Format> { Community.fromJson(longName) }
+            assertEquals("over_limit", long.kind)
+            assertTrue("members[0]" in long.message!!, long.message)
+            val skills = (0..100_000).joinToString(",") { "\"s$it\"" }
+            val manySkills = doc.replaceFirst("\"skills\":[]", "\"skills\":[$skills]")
+            assertEquals("over_limit", assertThrows<CimiException.Format> { Community.fromJson(manySkills) }.kind)
         }
     }
 
