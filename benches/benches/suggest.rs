@@ -34,7 +34,7 @@ impl Scan {
         Scan {
             members: c
                 .members()
-                .filter(|m| m.erased_at.is_none())
+                .filter(|m| m.erased_at().is_none())
                 .map(|m| {
                     (
                         m.id,

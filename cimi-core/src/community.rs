@@ -356,7 +356,7 @@ fn member_text_problem(m: &Member) -> Option<&'static str> {
         ("service", m.service.as_str()),
         ("grade", m.grade.as_str()),
         ("function", m.function.as_str()),
-        ("corps", m.corps.as_deref().unwrap_or("")),
+        ("corps", m.corps().map(|c| c.as_str()).unwrap_or("")),
     ];
     if let Some((name, _)) = fields.iter().find(|(_, v)| has_forbidden_chars(v)) {
         return Some(name);
@@ -366,7 +366,7 @@ fn member_text_problem(m: &Member) -> Option<&'static str> {
     }
     if m.skills
         .iter()
-        .chain(m.interests.iter())
+        .chain(m.interests().iter())
         .any(has_forbidden_chars)
     {
         return Some("skills");
@@ -502,7 +502,7 @@ impl Community {
                     )));
                 }
                 if let Some(other) = self.members.by_address(m.email.as_str()) {
-                    if other != m.id && m.erased_at.is_none() {
+                    if other != m.id && m.erased_at().is_none() {
                         return Err(bad(format!(
                             "member {} reuses the address of {other}",
                             m.id
@@ -835,7 +835,7 @@ impl Community {
 
     pub(crate) fn live_member(&self, id: MemberId) -> Result<Member, Error> {
         let m = self.member_checked(id)?;
-        if m.erased_at.is_some() {
+        if m.erased_at().is_some() {
             return Err(StateError::MemberErased.into());
         }
         Ok(m.clone())
@@ -909,11 +909,12 @@ impl Community {
         m.service = p.service.trim().into();
         m.grade = p.grade.trim().into();
         m.function = p.function.trim().into();
-        m.corps = p
-            .corps
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .map(Into::into);
+        m.set_corps(
+            p.corps
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .map(Into::into),
+        );
         m.affiliation = p.affiliation;
         m.skills = p
             .skills
@@ -921,12 +922,13 @@ impl Community {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        m.interests = p
-            .interests
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
+        m.set_interests(
+            p.interests
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        );
     }
 
     /// Adds a member to the directory (for instance from an organiser's list).
@@ -972,14 +974,14 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut m = self.live_member(id)?;
-        if m.consents.len() >= 10_000 {
+        if m.consents().len() >= 10_000 {
             return Err(Error::input(
                 "consents",
                 "too many decisions",
                 "trop de décisions",
             ));
         }
-        m.consents.push(Consent { kind, granted, at });
+        m.push_consent(Consent { kind, granted, at });
         self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
         Ok(())
     }
@@ -995,10 +997,10 @@ impl Community {
         if let Some(r) = responsibility {
             self.check_text("responsibility", r)?;
         }
-        m.bureau_role = responsibility.map(|r| BureauRole {
+        m.set_bureau_role(responsibility.map(|r| BureauRole {
             responsibility: r.trim().into(),
             since: at,
-        });
+        }));
         self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
         Ok(())
     }
@@ -1021,7 +1023,7 @@ impl Community {
     /// ```
     pub fn erase_member(&mut self, id: MemberId, at: DateTime<Utc>) -> Result<(), Error> {
         let m = self.member_checked(id)?;
-        if m.erased_at.is_some() {
+        if m.erased_at().is_some() {
             return Ok(());
         }
         let upcoming: Vec<RegistrationId> = self
@@ -1042,7 +1044,7 @@ impl Community {
             .expect("tombstone addresses are valid");
         let mut erased = Member::new(id, tombstone, self.members[&id].joined_at);
         erased.last_participation_at = self.members[&id].last_participation_at;
-        erased.erased_at = Some(at);
+        erased.set_erased_at(Some(at));
         self.commit(Action::MemberErased, at, Record::Member(Box::new(erased)));
         let asked: Vec<HelpRequest> = self
             .help
@@ -1069,7 +1071,7 @@ impl Community {
     pub fn bureau(&self) -> Vec<&Member> {
         self.members
             .values()
-            .filter(|m| m.bureau_role.is_some() && m.erased_at.is_none())
+            .filter(|m| m.bureau_role().is_some() && m.erased_at().is_none())
             .collect()
     }
 
@@ -1823,7 +1825,7 @@ impl Community {
             if c.members.contains_key(&m.id) {
                 return Err(bad(loc, format!("identifier {} appears twice", m.id)));
             }
-            if m.erased_at.is_none() && c.members.by_address(m.email.as_str()).is_some() {
+            if m.erased_at().is_none() && c.members.by_address(m.email.as_str()).is_some() {
                 return Err(bad(loc, "two members share one address".into()));
             }
             c.commit(

@@ -1039,13 +1039,13 @@ impl Store {
         let erased: HashMap<MemberId, &crate::member::Member> = self
             .community
             .members()
-            .filter(|m| m.erased_at.is_some())
+            .filter(|m| m.erased_at().is_some())
             .map(|m| (m.id, m))
             .collect();
         let mut names: HashMap<String, String> = HashMap::new();
         for r in records.iter() {
             if let Record::Member(m) = &r.change.record {
-                if erased.contains_key(&m.id) && m.erased_at.is_none() {
+                if erased.contains_key(&m.id) && m.erased_at().is_none() {
                     names.insert(m.email.key(), format!("erased-{}", m.id.get()));
                 }
             }
@@ -1199,7 +1199,7 @@ impl Community {
             }
         }
         self.members()
-            .filter(|m| m.erased_at.is_none() && m.bureau_role.is_none())
+            .filter(|m| m.erased_at().is_none() && m.bureau_role().is_none())
             .filter(|m| m.status(window, now) == crate::member::MemberStatus::Dormant)
             .filter(|m| !has_upcoming.contains(&m.id))
             .filter(|m| last_event_end.get(&m.id).is_some_and(|end| *end < limit))

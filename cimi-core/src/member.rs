@@ -287,7 +287,8 @@ pub struct BureauRole {
 /// assert!(!format!("{m:?}").contains("Martin"));
 /// # Ok::<(), cimi_core::address::AddressError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "MemberRecord")]
 pub struct Member {
     /// Identifier.
     pub id: MemberId,
@@ -300,35 +301,156 @@ pub struct Member {
     /// Service as the member declared it (free text).
     pub service: Text,
     /// Place in the administration, when known.
-    #[serde(default, skip_serializing_if = "Affiliation::is_empty")]
     pub affiliation: Affiliation,
-    /// Corps or filière (police, gendarmerie, SIC, administrative, contract agent…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub corps: Option<Text>,
     /// Grade (free text with known values: capitaine, ingénieur des SIC…).
     pub grade: Text,
     /// Function (fonction).
     pub function: Text,
     /// Skills (compétences), the basis of mutual help.
-    #[serde(default)]
     pub skills: TextSet,
-    /// Interests.
-    #[serde(default)]
-    pub interests: TextSet,
-    /// Every consent decision, oldest first.
-    #[serde(default)]
-    pub consents: Vec<Consent>,
     /// First participation or addition to the directory.
     pub joined_at: DateTime<Utc>,
     /// Last participation, if any.
-    #[serde(default)]
     pub last_participation_at: Option<DateTime<Utc>>,
-    /// Role in the bureau, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bureau_role: Option<BureauRole>,
-    /// When the member's personal data was erased, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erased_at: Option<DateTime<Utc>>,
+    /// The fields most members leave unset (corps, interests, consents,
+    /// bureau role, erasure), in one allocation only for those who set one:
+    /// a national directory holds millions of members.
+    rare: Option<Box<Rare>>,
+}
+
+/// The rarely set fields of a [`Member`]; never all empty when boxed.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Rare {
+    corps: Option<Text>,
+    interests: TextSet,
+    consents: Vec<Consent>,
+    bureau_role: Option<BureauRole>,
+    erased_at: Option<DateTime<Utc>>,
+}
+
+impl Rare {
+    fn is_empty(&self) -> bool {
+        self.corps.is_none()
+            && self.interests.is_empty()
+            && self.consents.is_empty()
+            && self.bureau_role.is_none()
+            && self.erased_at.is_none()
+    }
+}
+
+static NO_RARE: Rare = Rare {
+    corps: None,
+    interests: TextSet::new(),
+    consents: Vec::new(),
+    bureau_role: None,
+    erased_at: None,
+};
+
+/// A member as documents and journals spell it (the names and order of the
+/// JSON format's fields), to read.
+#[derive(Deserialize)]
+struct MemberRecord {
+    id: MemberId,
+    email: EmailAddress,
+    family_name: Text,
+    given_name: Text,
+    service: Text,
+    #[serde(default)]
+    affiliation: Affiliation,
+    #[serde(default)]
+    corps: Option<Text>,
+    grade: Text,
+    function: Text,
+    #[serde(default)]
+    skills: TextSet,
+    #[serde(default)]
+    interests: TextSet,
+    #[serde(default)]
+    consents: Vec<Consent>,
+    joined_at: DateTime<Utc>,
+    #[serde(default)]
+    last_participation_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    bureau_role: Option<BureauRole>,
+    #[serde(default)]
+    erased_at: Option<DateTime<Utc>>,
+}
+
+/// The same, to write.
+#[derive(Serialize)]
+struct MemberRef<'a> {
+    id: MemberId,
+    email: &'a EmailAddress,
+    family_name: &'a Text,
+    given_name: &'a Text,
+    service: &'a Text,
+    #[serde(skip_serializing_if = "Affiliation::is_empty")]
+    affiliation: &'a Affiliation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corps: Option<&'a Text>,
+    grade: &'a Text,
+    function: &'a Text,
+    skills: &'a TextSet,
+    interests: &'a TextSet,
+    consents: &'a [Consent],
+    joined_at: DateTime<Utc>,
+    last_participation_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bureau_role: Option<&'a BureauRole>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    erased_at: Option<DateTime<Utc>>,
+}
+
+impl From<MemberRecord> for Member {
+    fn from(r: MemberRecord) -> Member {
+        let mut m = Member {
+            id: r.id,
+            email: r.email,
+            family_name: r.family_name,
+            given_name: r.given_name,
+            service: r.service,
+            affiliation: r.affiliation,
+            grade: r.grade,
+            function: r.function,
+            skills: r.skills,
+            joined_at: r.joined_at,
+            last_participation_at: r.last_participation_at,
+            rare: Some(Box::new(Rare {
+                corps: r.corps,
+                interests: r.interests,
+                consents: r.consents,
+                bureau_role: r.bureau_role,
+                erased_at: r.erased_at,
+            })),
+        };
+        m.tidy();
+        m
+    }
+}
+
+impl Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rare = self.rare();
+        MemberRef {
+            id: self.id,
+            email: &self.email,
+            family_name: &self.family_name,
+            given_name: &self.given_name,
+            service: &self.service,
+            affiliation: &self.affiliation,
+            corps: rare.corps.as_ref(),
+            grade: &self.grade,
+            function: &self.function,
+            skills: &self.skills,
+            interests: &rare.interests,
+            consents: &rare.consents,
+            joined_at: self.joined_at,
+            last_participation_at: self.last_participation_at,
+            bureau_role: rare.bureau_role.as_ref(),
+            erased_at: rare.erased_at,
+        }
+        .serialize(serializer)
+    }
 }
 
 impl fmt::Debug for Member {
@@ -339,8 +461,8 @@ impl fmt::Debug for Member {
             .field("skills", &self.skills.len())
             .field("joined_at", &self.joined_at)
             .field("last_participation_at", &self.last_participation_at)
-            .field("bureau", &self.bureau_role.is_some())
-            .field("erased", &self.erased_at.is_some())
+            .field("bureau", &self.bureau_role().is_some())
+            .field("erased", &self.erased_at().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -355,17 +477,96 @@ impl Member {
             given_name: Text::empty(),
             service: Text::empty(),
             affiliation: Affiliation::default(),
-            corps: None,
             grade: Text::empty(),
             function: Text::empty(),
             skills: TextSet::new(),
-            interests: TextSet::new(),
-            consents: Vec::new(),
             joined_at: at,
             last_participation_at: None,
-            bureau_role: None,
-            erased_at: None,
+            rare: None,
         }
+    }
+
+    fn rare(&self) -> &Rare {
+        self.rare.as_deref().unwrap_or(&NO_RARE)
+    }
+
+    /// Changes the rarely set fields, keeping them unboxed while all are empty.
+    fn edit_rare<R>(&mut self, edit: impl FnOnce(&mut Rare) -> R) -> R {
+        let out = edit(self.rare.get_or_insert_with(Box::default));
+        self.tidy();
+        out
+    }
+
+    fn tidy(&mut self) {
+        if self.rare.as_deref().is_some_and(Rare::is_empty) {
+            self.rare = None;
+        }
+    }
+
+    /// Corps or filière (police, gendarmerie, SIC, administrative, contract agent…).
+    pub fn corps(&self) -> Option<&Text> {
+        self.rare().corps.as_ref()
+    }
+
+    /// Sets the corps or filière.
+    pub fn set_corps(&mut self, corps: Option<Text>) {
+        self.edit_rare(|r| r.corps = corps);
+    }
+
+    /// Interests.
+    pub fn interests(&self) -> &TextSet {
+        &self.rare().interests
+    }
+
+    /// Sets the interests.
+    pub fn set_interests(&mut self, interests: TextSet) {
+        self.edit_rare(|r| r.interests = interests);
+    }
+
+    /// Every consent decision, oldest first.
+    pub fn consents(&self) -> &[Consent] {
+        &self.rare().consents
+    }
+
+    /// Records a consent decision (after the others).
+    ///
+    /// ```
+    /// use chrono::Utc;
+    /// use cimi_core::{ids::MemberId, member::{Consent, ConsentKind, Member}};
+    /// let t = Utc::now();
+    /// let mut m = Member::new(MemberId::new(1), "a@x.gouv.fr".parse()?, t);
+    /// m.push_consent(Consent { kind: ConsentKind::Recording, granted: true, at: t });
+    /// assert_eq!(m.consents().len(), 1);
+    /// # Ok::<(), cimi_core::address::AddressError>(())
+    /// ```
+    pub fn push_consent(&mut self, consent: Consent) {
+        self.edit_rare(|r| r.consents.push(consent));
+    }
+
+    /// Role in the bureau, if any.
+    pub fn bureau_role(&self) -> Option<&BureauRole> {
+        self.rare().bureau_role.as_ref()
+    }
+
+    /// Sets or clears the role in the bureau.
+    pub fn set_bureau_role(&mut self, role: Option<BureauRole>) {
+        self.edit_rare(|r| r.bureau_role = role);
+    }
+
+    /// When the member's personal data was erased, if it was.
+    pub fn erased_at(&self) -> Option<DateTime<Utc>> {
+        self.rare().erased_at
+    }
+
+    /// Whether the member's personal data was erased.
+    pub fn is_erased(&self) -> bool {
+        self.rare.as_deref().is_some_and(|r| r.erased_at.is_some())
+    }
+
+    /// Marks the member's personal data erased at `at` (the caller clears
+    /// the data itself).
+    pub fn set_erased_at(&mut self, at: Option<DateTime<Utc>>) {
+        self.edit_rare(|r| r.erased_at = at);
     }
 
     /// The status at `now`, for the statutes' activity window.
@@ -373,7 +574,7 @@ impl Member {
     /// A member who never participated is active during the window that follows
     /// joining the directory.
     pub fn status(&self, activity_window: Duration, now: DateTime<Utc>) -> MemberStatus {
-        if self.erased_at.is_some() {
+        if self.is_erased() {
             return MemberStatus::Erased;
         }
         let last = self.last_participation_at.unwrap_or(self.joined_at);
@@ -392,13 +593,13 @@ impl Member {
     /// use cimi_core::{ids::MemberId, member::{Consent, ConsentKind, Member}};
     /// let t = Utc::now();
     /// let mut m = Member::new(MemberId::new(1), "a@x.gouv.fr".parse()?, t);
-    /// m.consents.push(Consent { kind: ConsentKind::Recording, granted: true, at: t });
+    /// m.push_consent(Consent { kind: ConsentKind::Recording, granted: true, at: t });
     /// assert!(m.has_consent(ConsentKind::Recording, t + Duration::seconds(1)));
     /// assert!(!m.has_consent(ConsentKind::MailingList, t));
     /// # Ok::<(), cimi_core::address::AddressError>(())
     /// ```
     pub fn has_consent(&self, kind: ConsentKind, at: DateTime<Utc>) -> bool {
-        self.consents
+        self.consents()
             .iter()
             .filter(|c| c.kind == kind && c.at <= at)
             .max_by_key(|c| c.at)
@@ -426,12 +627,14 @@ impl Member {
         self.service = i.share(&self.service);
         self.grade = i.share(&self.grade);
         self.function = i.share(&self.function);
-        self.corps = self.corps.as_ref().map(|c| i.share(c));
         self.affiliation = self.affiliation.share(i);
         self.skills = i.share_set(&self.skills);
-        self.interests = i.share_set(&self.interests);
-        if let Some(role) = &mut self.bureau_role {
-            role.responsibility = i.share(&role.responsibility);
+        if let Some(rare) = &mut self.rare {
+            rare.corps = rare.corps.as_ref().map(|c| i.share(c));
+            rare.interests = i.share_set(&rare.interests);
+            if let Some(role) = &mut rare.bureau_role {
+                role.responsibility = i.share(&role.responsibility);
+            }
         }
         self
     }
@@ -447,16 +650,16 @@ impl Member {
         ] {
             i.release(t);
         }
-        if let Some(c) = &self.corps {
+        if let Some(c) = self.corps() {
             i.release(c);
         }
         self.affiliation.release(i);
-        for set in [&self.skills, &self.interests] {
+        for set in [&self.skills, self.interests()] {
             if let Some(t) = set.as_text() {
                 i.release(t);
             }
         }
-        if let Some(role) = &self.bureau_role {
+        if let Some(role) = self.bureau_role() {
             i.release(&role.responsibility);
         }
     }

@@ -240,7 +240,7 @@ pub struct TextSet(Option<Text>);
 
 impl TextSet {
     /// The empty set.
-    pub fn new() -> TextSet {
+    pub const fn new() -> TextSet {
         TextSet(None)
     }
 

@@ -120,7 +120,7 @@ fn consents_are_dated_and_the_latest_wins() {
     assert!(m.has_consent(ConsentKind::MailingList, t + Duration::days(5)));
     assert!(!m.has_consent(ConsentKind::MailingList, t + Duration::days(11)));
     assert!(!m.has_consent(ConsentKind::Recording, t + Duration::days(11)));
-    assert_eq!(m.consents.len(), 2);
+    assert_eq!(m.consents().len(), 2);
     assert_eq!(
         c.add_member("RACHID@interieur.gouv.fr", MemberProfile::default(), t)
             .unwrap_err()

@@ -314,7 +314,7 @@ proptest! {
         prop_assert!(got.len() <= k);
         for s in &got {
             prop_assert_ne!(s.member, asker_id);
-            prop_assert!(c.member(s.member).unwrap().erased_at.is_none());
+            prop_assert!(c.member(s.member).unwrap().erased_at().is_none());
             prop_assert!(!s.shared_skills.is_empty());
             prop_assert!(s.score > 0.0);
         }
@@ -332,7 +332,7 @@ proptest! {
         use cimi_core::skills::normalize_skill;
         use std::collections::BTreeSet;
         let want: BTreeSet<String> = wanted.iter().filter_map(|s| normalize_skill(s)).collect();
-        let skilled: Vec<_> = c.members().filter(|m| m.erased_at.is_none())
+        let skilled: Vec<_> = c.members().filter(|m| m.erased_at().is_none())
             .map(|m| (m.id, m.skills.iter().filter_map(normalize_skill).collect::<BTreeSet<_>>(), m.status(c.statutes().activity_window(), now)))
             .filter(|(_, s, _)| !s.is_empty()).collect();
         let df = |w: &String| skilled.iter().filter(|(_, s, _)| s.contains(w)).count();

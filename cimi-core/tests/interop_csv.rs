@@ -180,9 +180,9 @@ fn same_directory(a: &Community, b: &Community) {
                     m.service.clone(),
                     m.grade.clone(),
                     m.function.clone(),
-                    m.corps.clone(),
+                    m.corps().cloned(),
                     m.skills.clone(),
-                    m.interests.clone(),
+                    m.interests().clone(),
                 )
             })
             .collect::<Vec<_>>()

@@ -554,13 +554,13 @@ fn retention_erases_dormant_non_members_after_the_delay() {
         .unwrap();
     assert_eq!(erased, vec![r.member]);
     let c = store.community();
-    assert!(c.member(r.member).unwrap().erased_at.is_some());
+    assert!(c.member(r.member).unwrap().erased_at().is_some());
     assert_eq!(
         c.registration(r.id).unwrap().status,
         RegistrationStatus::Confirmed,
         "aggregates kept"
     );
-    assert!(c.member(kept.member).unwrap().erased_at.is_none());
+    assert!(c.member(kept.member).unwrap().erased_at().is_none());
 }
 
 #[test]

@@ -831,13 +831,13 @@ impl From<&cm::Member> for Member {
             display_name: m.display_name(),
             service: m.service.to_string(),
             affiliation: m.affiliation.units().map(|s| s.to_string()).collect(),
-            corps: m.corps.as_deref().map(str::to_owned),
+            corps: m.corps().map(|c| c.as_str()).map(str::to_owned),
             grade: m.grade.to_string(),
             function: m.function.to_string(),
             skills: m.skills.iter().map(|s| s.to_string()).collect(),
-            interests: m.interests.iter().map(|s| s.to_string()).collect(),
+            interests: m.interests().iter().map(|s| s.to_string()).collect(),
             consents: m
-                .consents
+                .consents()
                 .iter()
                 .map(|c| Consent {
                     kind: c.kind.into(),
@@ -847,11 +847,11 @@ impl From<&cm::Member> for Member {
                 .collect(),
             joined_at_ms: millis(m.joined_at),
             last_participation_at_ms: opt_millis(m.last_participation_at),
-            bureau_role: m.bureau_role.as_ref().map(|r| BureauRole {
+            bureau_role: m.bureau_role().map(|r| BureauRole {
                 responsibility: r.responsibility.to_string(),
                 since_ms: millis(r.since),
             }),
-            erased_at_ms: opt_millis(m.erased_at),
+            erased_at_ms: opt_millis(m.erased_at()),
         }
     }
 }

@@ -139,10 +139,10 @@ fn profile_of(m: &Member) -> MemberProfile {
         service: m.service.to_string(),
         grade: m.grade.to_string(),
         function: m.function.to_string(),
-        corps: m.corps.as_deref().map(str::to_owned),
+        corps: m.corps().map(|c| c.as_str()).map(str::to_owned),
         affiliation: m.affiliation.clone(),
         skills: m.skills.iter().map(|s| s.to_string()).collect(),
-        interests: m.interests.iter().map(|s| s.to_string()).collect(),
+        interests: m.interests().iter().map(|s| s.to_string()).collect(),
     }
 }
 

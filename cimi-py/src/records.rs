@@ -106,7 +106,7 @@ impl PyMember {
     }
     #[getter]
     fn corps(&self) -> Option<&str> {
-        self.inner.corps.as_deref()
+        self.inner.corps().map(|c| c.as_str())
     }
     #[getter]
     fn grade(&self) -> &str {
@@ -122,13 +122,17 @@ impl PyMember {
     }
     #[getter]
     fn interests(&self) -> Vec<String> {
-        self.inner.interests.iter().map(|s| s.to_string()).collect()
+        self.inner
+            .interests()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
     /// Every consent decision, oldest first: dicts with `kind`, `granted`, `at`.
     #[getter]
     fn consents<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         self.inner
-            .consents
+            .consents()
             .iter()
             .map(|c| {
                 let d = PyDict::new(py);
@@ -149,18 +153,15 @@ impl PyMember {
     }
     #[getter]
     fn bureau_role(&self) -> Option<&str> {
-        self.inner
-            .bureau_role
-            .as_ref()
-            .map(|r| r.responsibility.as_str())
+        self.inner.bureau_role().map(|r| r.responsibility.as_str())
     }
     #[getter]
     fn bureau_since(&self) -> Option<DateTime<Utc>> {
-        self.inner.bureau_role.as_ref().map(|r| r.since)
+        self.inner.bureau_role().map(|r| r.since)
     }
     #[getter]
     fn erased_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.erased_at
+        self.inner.erased_at()
     }
 
     /// Whether the consent of that kind (`"mailing_list"`, `"recording"`,
@@ -195,7 +196,7 @@ impl PyMember {
             "<cimi.Member {} joined {}{}>",
             self.inner.id,
             self.inner.joined_at.format("%Y-%m-%d"),
-            if self.inner.bureau_role.is_some() {
+            if self.inner.bureau_role().is_some() {
                 " bureau"
             } else {
                 ""

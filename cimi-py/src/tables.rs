@@ -100,7 +100,9 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         ),
         (
             "corps",
-            Column::OptStr(col(&rows, |m| m.corps.as_deref().map(str::to_owned))),
+            Column::OptStr(col(&rows, |m| {
+                m.corps().map(|c| c.as_str()).map(str::to_owned)
+            })),
         ),
         ("grade", Column::Str(col(&rows, |m| m.grade.to_string()))),
         (
@@ -116,7 +118,7 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         (
             "interests",
             Column::StrList(col(&rows, |m| {
-                m.interests.iter().map(|s| s.to_string()).collect()
+                m.interests().iter().map(|s| s.to_string()).collect()
             })),
         ),
         ("joined_at", Column::Time(col(&rows, |m| m.joined_at))),
@@ -131,10 +133,10 @@ pub fn members(c: &Community, at: DateTime<Utc>) -> Table {
         (
             "bureau_role",
             Column::OptStr(col(&rows, |m| {
-                m.bureau_role.as_ref().map(|r| r.responsibility.to_string())
+                m.bureau_role().map(|r| r.responsibility.to_string())
             })),
         ),
-        ("erased_at", Column::OptTime(col(&rows, |m| m.erased_at))),
+        ("erased_at", Column::OptTime(col(&rows, |m| m.erased_at()))),
     ];
     for (kind, name) in [
         (ConsentKind::MailingList, "consent_mailing_list"),

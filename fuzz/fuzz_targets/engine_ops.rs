@@ -22,7 +22,6 @@ use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::address::EmailAddress;
 use cimi_core::community::MemberProfile;
-use cimi_core::error::FormatError;
 use cimi_core::event::{Event, EventKind, EventSpec, EventState, RemoteBroadcast, Schedule};
 use cimi_core::help::Visibility;
 use cimi_core::ids::{EventId, MemberId, RegistrationId};
@@ -254,7 +253,7 @@ fn check_state(c: &Community) {
         panic!("check_invariants: {broken}");
     }
     let mut keys = BTreeSet::new();
-    for m in c.members().filter(|m| m.erased_at.is_none()) {
+    for m in c.members().filter(|m| m.erased_at().is_none()) {
         assert!(keys.insert(m.email.key()), "two members share one address");
         assert_eq!(
             c.member_by_email(m.email.as_str()).map(|x| x.id),
@@ -601,7 +600,7 @@ impl Run {
                 let id = self.member(*pick);
                 self.c.erase_member(id, now)?;
                 let m = self.c.member(id).expect("erased member stays");
-                assert!(m.erased_at.is_some() && m.family_name.is_empty());
+                assert!(m.erased_at().is_some() && m.family_name.is_empty());
                 assert!(
                     self.c
                         .all_registrations()

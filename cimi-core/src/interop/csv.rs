@@ -386,7 +386,7 @@ pub fn attendees(
         }
         let status = r.status.label(lang).to_string();
         let row = match community.member(r.member) {
-            Some(m) if m.erased_at.is_none() => vec![
+            Some(m) if m.erased_at().is_none() => vec![
                 m.family_name.to_string(),
                 m.given_name.to_string(),
                 m.service.to_string(),
@@ -428,7 +428,7 @@ pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>
             ])
             .collect::<Vec<_>>(),
     ];
-    for m in community.members().filter(|m| m.erased_at.is_none()) {
+    for m in community.members().filter(|m| m.erased_at().is_none()) {
         rows.push(vec![
             m.family_name.to_string(),
             m.given_name.to_string(),
@@ -436,9 +436,12 @@ pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>
             m.service.to_string(),
             m.grade.to_string(),
             m.function.to_string(),
-            m.corps.as_deref().unwrap_or_default().to_string(),
+            m.corps()
+                .map(|c| c.as_str())
+                .unwrap_or_default()
+                .to_string(),
             join_tags(&m.skills),
-            join_tags(&m.interests),
+            join_tags(m.interests()),
             m.status(window, now).label(lang).to_string(),
             crate::event::to_paris(m.joined_at)
                 .format("%Y-%m-%d")
