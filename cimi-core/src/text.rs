@@ -395,27 +395,25 @@ impl Interner {
 
     /// The shared copy of `s`.
     pub(crate) fn intern(&mut self, s: &str) -> Text {
-        let hash = self.hash(s);
-        if let Some(t) = self.texts.find(hash, |t| t.as_str() == s) {
-            return t.clone();
-        }
-        let t = Text::from(s);
-        let hasher = self.hasher.clone();
-        self.texts
-            .insert_unique(hash, t.clone(), move |t| hasher.hash_one(t.as_str()));
-        t
+        self.find_or_insert(s, || Text::from(s))
     }
 
     /// The shared copy of a text the caller already holds.
     pub(crate) fn share(&mut self, t: &Text) -> Text {
-        let hash = self.hash(t);
-        if let Some(found) = self.texts.find(hash, |x| x.as_str() == t.as_str()) {
+        self.find_or_insert(t.as_str(), || t.clone())
+    }
+
+    /// The held text equal to `s`, or the one `make` builds, held from now on.
+    fn find_or_insert(&mut self, s: &str, make: impl FnOnce() -> Text) -> Text {
+        let hash = self.hash(s);
+        if let Some(found) = self.texts.find(hash, |x| x.as_str() == s) {
             return found.clone();
         }
+        let t = make();
         let hasher = self.hasher.clone();
         self.texts
             .insert_unique(hash, t.clone(), move |t| hasher.hash_one(t.as_str()));
-        t.clone()
+        t
     }
 
     /// The shared copy of a set.
