@@ -6,7 +6,10 @@ same requests (valid addresses from two audiences, not-allowed and invalid
 addresses, repeated people, missing fields) for one event with a capacity, a
 quota and a waiting list, and must agree on every outcome.
 
-    python benches/python/bench_register.py [--requests 5000] [--repeat 5]
+    python benches/python/bench_register.py [--requests 5000] [--repeat 5] [--members N]
+
+`--members N` first fills both directories with N other people (the national-scale
+run of issue 8 uses N = 1,000,000), so the requests land in a large community.
 
 Prints per-request times and the ratios; floors (reported, not asserted):
 batch >= 50x, single call >= 10x. Also prints what reading the rows costs on
@@ -194,17 +197,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--members", type=int, default=0, help="people already in the directory")
     args = parser.parse_args()
     reqs = requests(args.requests)
     capacity, quotas = args.requests // 2, {"interieur": args.requests // 4}
     n = len(reqs)
 
+    # The directory both sides start from (people other than the requests').
+    plain_base = PlainCommunity()
+    cimi_base = cimi.Community.cimi()
+    t_fill = time.perf_counter()
+    for i in range(args.members):
+        email = f"membre.{i}@{('dnum.interieur', 'agri', 'finances')[i % 3]}.gouv.fr"
+        names = dict(family_name=f"Nom{i % 5000}", given_name="Prénom", service="DNUM", grade="attaché",
+                     function="chef de projet")
+        plain_base.members[email] = {"email": email, "joined_at": NOW, **names}
+        cimi_base.add_member(email, **names, at=NOW)
+    t_fill = time.perf_counter() - t_fill
+
     def plain_setup() -> tuple[PlainCommunity, int]:
         c = PlainCommunity()
+        c.members = dict(plain_base.members)
         return c, c.schedule_event(capacity, quotas, STARTS)
 
     def cimi_setup() -> tuple[cimi.Community, int]:
-        c = cimi.Community.cimi()
+        c = cimi_base.copy()
         return c, c.schedule_event("conference", "Bench", STARTS, ENDS, capacity, quotas=quotas, at=NOW)
 
     def plain_single(s: tuple[PlainCommunity, int]) -> list[str]:
@@ -251,7 +268,8 @@ def main() -> int:
     for o in cimi_out:
         counts[o] = counts.get(o, 0) + 1
     us = lambda t: t / n * 1e6  # noqa: E731
-    print(f"cimi {cimi.__version__}, Python {sys.version.split()[0]}, {n} requests, best of {args.repeat}")
+    print(f"cimi {cimi.__version__}, Python {sys.version.split()[0]}, {n} requests, best of {args.repeat},"
+          f" {args.members} people in the directory (filled in {t_fill:.1f} s)")
     print(f"outcomes: {dict(sorted(counts.items()))}")
     print(f"plain Python and cimi agree on {agree}/{n} outcomes")
     print(f"batch : plain Python {us(t_plain_batch):8.2f} us/request   cimi.register_many {us(t_cimi_batch):6.2f} us/request")

@@ -17,7 +17,7 @@ use crate::text::Interner;
 type Hasher = foldhash::fast::RandomState;
 
 /// Members by identifier, with an index of live members by address.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) struct Directory {
     members: Vec<Member>,
     by_address: HashTable<u32>,
@@ -37,6 +37,22 @@ fn address_hash(hasher: &Hasher, address: &str) -> u64 {
         hasher.hash_one(&*buf)
     } else {
         hasher.hash_one(bytes.to_ascii_lowercase().as_slice())
+    }
+}
+
+/// A copy grows as the original would: it keeps the vector's spare room (a
+/// derived clone would not, and the copy's first new member would then move
+/// millions of members at once).
+impl Clone for Directory {
+    fn clone(&self) -> Self {
+        let mut members = Vec::with_capacity(self.members.capacity());
+        members.extend(self.members.iter().cloned());
+        Directory {
+            members,
+            by_address: self.by_address.clone(),
+            hasher: self.hasher.clone(),
+            interner: self.interner.clone(),
+        }
     }
 }
 

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cimi
+from conftest import person  # the test suite's complete request
 
 UTC = dt.timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
@@ -216,18 +217,6 @@ junk = st.recursive(
 
 
 # ----- the objects the methods are called on ----------------------------------------------
-
-
-def person(email: str) -> dict[str, Any]:
-    return dict(
-        email=email,
-        family_name="Martin",
-        given_name="Alice",
-        service="DNUM",
-        grade="attachée",
-        function="architecte",
-        acknowledged=True,
-    )
 
 
 def fixtures(workdir: str) -> dict[type, list[Any]]:
