@@ -639,6 +639,28 @@ impl Community {
         self.put(record);
     }
 
+    /// [`commit`](Self::commit) for a record built from a caller's lists and
+    /// texts (a profile, a program, a report, a help step, a watch item):
+    /// refused, changing nothing, when it breaks the limits every loaded
+    /// record is held to, so that what the engine writes it can read back.
+    pub(crate) fn commit_within_limits(
+        &mut self,
+        action: Action,
+        at: DateTime<Utc>,
+        record: Record,
+    ) -> Result<(), Error> {
+        match &record {
+            Record::Statutes(s) => within_limits("statutes", s),
+            Record::Member(m) => within_limits("member", m),
+            Record::Event(e) => within_limits("event", e),
+            Record::Registration(r) => within_limits("registration", r),
+            Record::HelpRequest(h) => within_limits("help_request", h),
+            Record::WatchItem(w) => within_limits("watch_item", w),
+        }?;
+        self.commit(action, at, record);
+        Ok(())
+    }
+
     /// What undoes a record: its previous version, or its removal.
     fn previous_version(&self, record: &Record) -> Undo {
         match record {
@@ -947,7 +969,7 @@ impl Community {
         let id = MemberId::new(self.next.member);
         let mut m = Member::new(id, email, at);
         Self::apply_profile(&mut m, profile);
-        self.commit(Action::MemberAdded, at, Record::Member(Box::new(m)));
+        self.commit_within_limits(Action::MemberAdded, at, Record::Member(Box::new(m)))?;
         Ok(id)
     }
 
@@ -961,8 +983,7 @@ impl Community {
         let mut m = self.live_member(id)?;
         self.check_profile(&profile)?;
         Self::apply_profile(&mut m, profile);
-        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
-        Ok(())
+        self.commit_within_limits(Action::MemberUpdated, at, Record::Member(Box::new(m)))
     }
 
     /// Records a consent decision, dated `at`.
@@ -1184,7 +1205,7 @@ impl Community {
         let id = EventId::new(self.next.event);
         let event = Event::from_spec(id, spec, at);
         self.check_event(&event)?;
-        self.commit(Action::EventScheduled, at, Record::Event(Box::new(event)));
+        self.commit_within_limits(Action::EventScheduled, at, Record::Event(Box::new(event)))?;
         Ok(id)
     }
 
@@ -1200,7 +1221,7 @@ impl Community {
         }
         edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
         self.check_event(&e)?;
-        self.commit(Action::EventUpdated, at, Record::Event(Box::new(e)));
+        self.commit_within_limits(Action::EventUpdated, at, Record::Event(Box::new(e)))?;
         Ok(self.promote(id, at))
     }
 
@@ -1344,8 +1365,7 @@ impl Community {
         if report.is_some() {
             e.report = report;
         }
-        self.commit(Action::EventStateChanged, at, Record::Event(Box::new(e)));
-        Ok(())
+        self.commit_within_limits(Action::EventStateChanged, at, Record::Event(Box::new(e)))
     }
 
     /// Opens a draft (or re-opens a closed) event for registration.

@@ -365,11 +365,11 @@ impl Community {
                 referred_to: Vec::new(),
             }],
         };
-        self.commit(
+        self.commit_within_limits(
             Action::HelpAsked,
             at,
             Record::HelpRequest(Box::new(request)),
-        );
+        )?;
         Ok(id)
     }
 
@@ -395,8 +395,7 @@ impl Community {
             HelpState::Resolved => Action::HelpResolved,
             _ => Action::HelpClosed,
         };
-        self.commit(action, at, Record::HelpRequest(Box::new(request)));
-        Ok(())
+        self.commit_within_limits(action, at, Record::HelpRequest(Box::new(request)))
     }
 
     /// Puts the asker in touch with members (mise en relation). Each of them

@@ -575,7 +575,7 @@ impl Community {
             help_request: item.help_request,
             published: Vec::new(),
         };
-        self.commit(Action::WatchShared, at, Record::WatchItem(Box::new(w)));
+        self.commit_within_limits(Action::WatchShared, at, Record::WatchItem(Box::new(w)))?;
         Ok(id)
     }
 

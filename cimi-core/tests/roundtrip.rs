@@ -582,3 +582,44 @@ fn documents_written_after_new_statutes_load_again() {
     assert_eq!(back.event(ev).unwrap().quotas["interieur"], 5);
     assert_eq!(back, c);
 }
+
+/// What the engine writes it can read back: an operation whose record would
+/// break the limits every loaded record is held to is refused, changing
+/// nothing (kind `over_limit`, with the path).
+#[test]
+fn operations_refuse_records_over_the_limits_of_the_format() {
+    let t = t0();
+    let mut c = Community::cimi();
+    let before = c.clone();
+    let units: Vec<String> = (0..=cimi_core::limits::MAX_LIST_LEN)
+        .map(|i| format!("u{i}"))
+        .collect();
+    let profile = MemberProfile {
+        affiliation: Affiliation::new(units),
+        ..MemberProfile::default()
+    };
+    let err = c
+        .add_member("ada@interieur.gouv.fr", profile, t)
+        .unwrap_err();
+    assert_eq!(err.kind(), "over_limit", "{err}");
+    assert!(err.to_string().contains("member.affiliation"), "{err}");
+    assert_eq!(c, before);
+
+    let start = t + Duration::days(3);
+    let mut item = ProgramItem::new(ItemKind::Talk, "Table ronde");
+    item.speakers = (0..=cimi_core::limits::MAX_LIST_LEN)
+        .map(|i| Speaker::new(format!("S{i}"), "", ""))
+        .collect();
+    let spec = EventSpec::new(
+        EventKind::Miditech,
+        "Trop d'orateurs",
+        Schedule::new(start, start + Duration::hours(2)).unwrap(),
+        10,
+    )
+    .with_item(item);
+    let err = c.schedule_event(spec, t).unwrap_err();
+    assert_eq!(err.kind(), "over_limit", "{err}");
+    assert!(err.to_string().contains("speakers"), "{err}");
+    assert_eq!(c, before);
+    assert_eq!(Community::from_json(&c.to_json()).unwrap(), c);
+}

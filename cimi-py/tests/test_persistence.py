@@ -92,6 +92,13 @@ def test_over_limit_documents_and_changes(busy: cimi.Community) -> None:
         cimi.Community.from_json(json.dumps(doc))
     assert long_list.value.kind == "over_limit"
     assert "skills" in str(long_list.value)
+    # An operation refuses a record it could not read back.
+    before = busy.to_json()
+    with pytest.raises(cimi.FormatError) as units:
+        busy.add_member("nouveau@interieur.gouv.fr", affiliation=[f"u{i}" for i in range(100_001)], at=NOW)
+    assert units.value.kind == "over_limit"
+    assert "affiliation" in str(units.value)
+    assert busy.to_json() == before
 
 
 @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))

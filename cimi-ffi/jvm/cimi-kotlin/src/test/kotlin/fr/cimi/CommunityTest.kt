@@ -252,6 +252,14 @@ class CommunityTest {
             val skills = (0..100_000).joinToString(",") { "\"s$it\"" }
             val manySkills = doc.replaceFirst("\"skills\":[]", "\"skills\":[$skills]")
             assertEquals("over_limit", assertThrows<CimiException.Format> { Community.fromJson(manySkills) }.kind)
+            // An operation refuses a record it could not read back.
+            val units = MemberProfile(
+                familyName = "", givenName = "", service = "", grade = "", function = "", corps = null,
+                affiliation = (0..100_000).map { "u$it" }, skills = listOf(), interests = listOf(),
+            )
+            val refused = assertThrows<CimiException.Format> { c.addMember("nouveau@interieur.gouv.fr", units, T0) }
+            assertEquals("over_limit", refused.kind)
+            assertEquals(doc, c.toJson())
         }
     }
 
