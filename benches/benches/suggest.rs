@@ -34,7 +34,7 @@ impl Scan {
         Scan {
             members: c
                 .members()
-                .filter(|m| m.erased_at().is_none())
+                .filter(|m| !m.is_erased())
                 .map(|m| {
                     (
                         m.id,

@@ -502,7 +502,7 @@ impl Community {
                     )));
                 }
                 if let Some(other) = self.members.by_address(m.email.as_str()) {
-                    if other != m.id && m.erased_at().is_none() {
+                    if other != m.id && !m.is_erased() {
                         return Err(bad(format!(
                             "member {} reuses the address of {other}",
                             m.id
@@ -518,12 +518,6 @@ impl Community {
                     .map_err(|err| bad(format!("event {}: {err}", e.id)))?;
                 let book = self.books.get(&e.id).unwrap_or(&EMPTY_BOOK);
                 check_book(e, book, false).map_err(bad)?;
-                if e.remote.is_none() && book.remote > 0 {
-                    return Err(bad(format!(
-                        "event {} holds remote places but is not broadcast",
-                        e.id
-                    )));
-                }
             }
             Record::WatchItem(w) => {
                 if !self.members.contains_key(&w.shared_by) {
@@ -857,7 +851,7 @@ impl Community {
 
     pub(crate) fn live_member(&self, id: MemberId) -> Result<Member, Error> {
         let m = self.member_checked(id)?;
-        if m.erased_at().is_some() {
+        if m.is_erased() {
             return Err(StateError::MemberErased.into());
         }
         Ok(m.clone())
@@ -1044,7 +1038,7 @@ impl Community {
     /// ```
     pub fn erase_member(&mut self, id: MemberId, at: DateTime<Utc>) -> Result<(), Error> {
         let m = self.member_checked(id)?;
-        if m.erased_at().is_some() {
+        if m.is_erased() {
             return Ok(());
         }
         let upcoming: Vec<RegistrationId> = self
@@ -1092,7 +1086,7 @@ impl Community {
     pub fn bureau(&self) -> Vec<&Member> {
         self.members
             .values()
-            .filter(|m| m.bureau_role().is_some() && m.erased_at().is_none())
+            .filter(|m| m.bureau_role().is_some() && !m.is_erased())
             .collect()
     }
 
@@ -1845,7 +1839,7 @@ impl Community {
             if c.members.contains_key(&m.id) {
                 return Err(bad(loc, format!("identifier {} appears twice", m.id)));
             }
-            if m.erased_at().is_none() && c.members.by_address(m.email.as_str()).is_some() {
+            if !m.is_erased() && c.members.by_address(m.email.as_str()).is_some() {
                 return Err(bad(loc, "two members share one address".into()));
             }
             c.commit(
@@ -2047,6 +2041,12 @@ fn check_book(e: &Event, book: &Book, settled: bool) -> Result<(), String> {
                 ));
             }
         }
+    }
+    if e.remote.is_none() && book.remote > 0 {
+        return Err(format!(
+            "event {} holds remote places but is not broadcast",
+            e.id
+        ));
     }
     if let Some(cap) = e.remote.as_ref().and_then(|r| r.capacity) {
         if book.remote > cap {

@@ -116,7 +116,7 @@ impl Directory {
 
     fn index(&mut self, slot: usize) {
         let m = &self.members[slot];
-        if m.erased_at().is_some() {
+        if m.is_erased() {
             return;
         }
         let hash = address_hash(&self.hasher, m.email.as_str());
@@ -152,8 +152,8 @@ impl Directory {
         let old = match self.slot(member.id) {
             Some(slot) => {
                 let same_address = self.members[slot].email == member.email
-                    && self.members[slot].erased_at().is_none()
-                    && member.erased_at().is_none();
+                    && !self.members[slot].is_erased()
+                    && !member.is_erased();
                 if !same_address {
                     self.unindex(slot);
                 }

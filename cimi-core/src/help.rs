@@ -228,7 +228,7 @@ pub(crate) struct SkillIndex {
 }
 
 fn normalized(m: &Member) -> Vec<String> {
-    if m.erased_at().is_some() {
+    if m.is_erased() {
         return Vec::new();
     }
     let mut skills: Vec<String> = m.skills.iter().filter_map(normalize_skill).collect();
@@ -260,7 +260,7 @@ impl SkillIndex {
     /// Follows a member's new version (`old` is the one it replaces).
     pub(crate) fn update(&mut self, old: Option<&Member>, m: &Member) {
         if let Some(old) = old {
-            if old.skills == m.skills && old.erased_at().is_some() == m.erased_at().is_some() {
+            if old.skills == m.skills && old.is_erased() == m.is_erased() {
                 return;
             }
             self.remove(old);

@@ -17,9 +17,9 @@
 //! same operation (every record but an operation's last says `"more":true`),
 //! so an operation is recovered whole or not at all; damage anywhere before
 //! it, or a journal that does not start at the record after the snapshot
-//! (record 1 without one), is an error naming the byte offset, never skipped. After an I/O error (full disk, failed fsync) the
-//! operation fails, the state is rolled back, and the store refuses writes
-//! until it is reopened.
+//! (record 1 without one), is an error naming the byte offset, never skipped.
+//! After an I/O error (full disk, failed fsync) the operation fails, the state
+//! is rolled back, and the store refuses writes until it is reopened.
 //!
 //! **Snapshots and compaction.** [`Store::snapshot`] writes the state at the
 //! current sequence number; reopening loads the newest snapshot and replays
@@ -1039,13 +1039,13 @@ impl Store {
         let erased: HashMap<MemberId, &crate::member::Member> = self
             .community
             .members()
-            .filter(|m| m.erased_at().is_some())
+            .filter(|m| m.is_erased())
             .map(|m| (m.id, m))
             .collect();
         let mut names: HashMap<String, String> = HashMap::new();
         for r in records.iter() {
             if let Record::Member(m) = &r.change.record {
-                if erased.contains_key(&m.id) && m.erased_at().is_none() {
+                if erased.contains_key(&m.id) && !m.is_erased() {
                     names.insert(m.email.key(), format!("erased-{}", m.id.get()));
                 }
             }
@@ -1199,7 +1199,7 @@ impl Community {
             }
         }
         self.members()
-            .filter(|m| m.erased_at().is_none() && m.bureau_role().is_none())
+            .filter(|m| !m.is_erased() && m.bureau_role().is_none())
             .filter(|m| m.status(window, now) == crate::member::MemberStatus::Dormant)
             .filter(|m| !has_upcoming.contains(&m.id))
             .filter(|m| last_event_end.get(&m.id).is_some_and(|end| *end < limit))

@@ -462,7 +462,7 @@ impl fmt::Debug for Member {
             .field("joined_at", &self.joined_at)
             .field("last_participation_at", &self.last_participation_at)
             .field("bureau", &self.bureau_role().is_some())
-            .field("erased", &self.erased_at().is_some())
+            .field("erased", &self.is_erased())
             .finish_non_exhaustive()
     }
 }

@@ -624,7 +624,7 @@ impl Community {
     pub fn mailing_list_recipients(&self, at: DateTime<Utc>) -> Vec<&Member> {
         self.members
             .values()
-            .filter(|m| m.erased_at().is_none() && m.has_consent(ConsentKind::MailingList, at))
+            .filter(|m| !m.is_erased() && m.has_consent(ConsentKind::MailingList, at))
             .collect()
     }
 

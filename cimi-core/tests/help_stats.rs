@@ -332,7 +332,7 @@ proptest! {
         use cimi_core::skills::normalize_skill;
         use std::collections::BTreeSet;
         let want: BTreeSet<String> = wanted.iter().filter_map(|s| normalize_skill(s)).collect();
-        let skilled: Vec<_> = c.members().filter(|m| m.erased_at().is_none())
+        let skilled: Vec<_> = c.members().filter(|m| !m.is_erased())
             .map(|m| (m.id, m.skills.iter().filter_map(normalize_skill).collect::<BTreeSet<_>>(), m.status(c.statutes().activity_window(), now)))
             .filter(|(_, s, _)| !s.is_empty()).collect();
         let df = |w: &String| skilled.iter().filter(|(_, s, _)| s.contains(w)).count();

@@ -554,7 +554,7 @@ fn retention_erases_dormant_non_members_after_the_delay() {
         .unwrap();
     assert_eq!(erased, vec![r.member]);
     let c = store.community();
-    assert!(c.member(r.member).unwrap().erased_at().is_some());
+    assert!(c.member(r.member).unwrap().is_erased());
     assert_eq!(
         c.registration(r.id).unwrap().status,
         RegistrationStatus::Confirmed,

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(again.is_complete(), "{:?}", again.rejected);
         assert_eq!(
             back.members().count(),
-            c.members().filter(|m| m.erased_at().is_none()).count()
+            c.members().filter(|m| !m.is_erased()).count()
         );
     }
 });

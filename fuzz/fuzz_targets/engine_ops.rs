@@ -253,7 +253,7 @@ fn check_state(c: &Community) {
         panic!("check_invariants: {broken}");
     }
     let mut keys = BTreeSet::new();
-    for m in c.members().filter(|m| m.erased_at().is_none()) {
+    for m in c.members().filter(|m| !m.is_erased()) {
         assert!(keys.insert(m.email.key()), "two members share one address");
         assert_eq!(
             c.member_by_email(m.email.as_str()).map(|x| x.id),
@@ -600,7 +600,7 @@ impl Run {
                 let id = self.member(*pick);
                 self.c.erase_member(id, now)?;
                 let m = self.c.member(id).expect("erased member stays");
-                assert!(m.erased_at().is_some() && m.family_name.is_empty());
+                assert!(m.is_erased() && m.family_name.is_empty());
                 assert!(
                     self.c
                         .all_registrations()

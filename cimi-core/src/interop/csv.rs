@@ -386,7 +386,7 @@ pub fn attendees(
         }
         let status = r.status.label(lang).to_string();
         let row = match community.member(r.member) {
-            Some(m) if m.erased_at().is_none() => vec![
+            Some(m) if !m.is_erased() => vec![
                 m.family_name.to_string(),
                 m.given_name.to_string(),
                 m.service.to_string(),
@@ -428,7 +428,7 @@ pub fn directory(community: &Community, options: &CsvOptions, now: DateTime<Utc>
             ])
             .collect::<Vec<_>>(),
     ];
-    for m in community.members().filter(|m| m.erased_at().is_none()) {
+    for m in community.members().filter(|m| !m.is_erased()) {
         rows.push(vec![
             m.family_name.to_string(),
             m.given_name.to_string(),

@@ -735,7 +735,7 @@ pub fn invitation(
         entity: Entity::Member,
         id: r.member.get(),
     })?;
-    if member.erased_at().is_some() {
+    if member.is_erased() {
         return Err(StateError::MemberErased.into());
     }
     let cancel = r.status == RegistrationStatus::Cancelled || event.state == EventState::Cancelled;
