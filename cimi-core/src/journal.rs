@@ -751,6 +751,14 @@ impl Store {
         policy: SyncPolicy,
     ) -> Result<(Store, OpenReport), Error> {
         let dir = dir.as_ref().to_path_buf();
+        if dir.as_os_str().is_empty() {
+            // Not the current directory by accident.
+            return Err(Error::input(
+                "directory",
+                "the store's directory is an empty path",
+                "le répertoire du stockage est un chemin vide",
+            ));
+        }
         if !dir.exists() {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io("create directory", &dir, e))?;
             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {

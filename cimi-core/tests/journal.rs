@@ -564,6 +564,12 @@ fn retention_erases_dormant_non_members_after_the_delay() {
 }
 
 #[test]
+fn an_empty_directory_path_is_refused() {
+    let err = Store::open("", Statutes::cimi()).unwrap_err();
+    assert_eq!(err.kind(), "invalid_input", "{err}");
+}
+
+#[test]
 fn an_invalid_actor_is_refused() {
     let dir = tempdir("actor");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();

@@ -86,7 +86,6 @@ impl Community {
         statutes_json: Option<String>,
         actor: String,
     ) -> Result<Community, CimiError> {
-        crate::community::non_empty_path(&directory, "directory")?;
         guarded(|| {
             let statutes = match &statutes_json {
                 Some(json) => CoreStatutes::from_json(json)?,

@@ -134,3 +134,10 @@ def test_in_memory_store() -> None:
     assert store.path is None and store.execute("x", lambda c: c.add_member("a@interieur.gouv.fr", at=NOW)) == 1
     assert store.community.members()[0].email == "a@interieur.gouv.fr"
     assert community.members() == []
+
+
+def test_an_empty_directory_is_refused_not_the_current_one() -> None:
+    with pytest.raises(cimi.InvalidInput) as empty:
+        cimi.Store.open("")
+    assert empty.value.kind == "invalid_input"
+    assert "directory" in str(empty.value)
