@@ -380,8 +380,22 @@ def main() -> int:
     failures: list[str] = []
     example_cache: dict[str, Any] = {}
 
-    def call(name: str, target: Callable[..., Any], receivers: list[Any] | None, data: st.DataObject) -> None:
+    def attempt(name: str, target: Callable[..., Any], positional: list[Any], keywords: dict[str, Any]) -> str | None:
+        """Calls `target`; what went wrong (another exception than a `cimi` one
+        or `TypeError`), or None."""
         nonlocal calls
+        calls += 1
+        try:
+            target(*positional, **keywords)
+        except ALLOWED:
+            return None
+        except BaseException as e:  # noqa: BLE001 - the point of the test
+            return f"{name}(*{short(positional)}, **{short(keywords)}) raised {type(e).__name__}: {short(e)}"
+        finally:
+            cimi.set_language("en")
+        return None
+
+    def call(name: str, target: Callable[..., Any], receivers: list[Any] | None, data: st.DataObject) -> None:
         params = parameters(target, receivers is not None)
         positional: list[Any] = []
         keywords: dict[str, Any] = {}
@@ -403,15 +417,9 @@ def main() -> int:
             keywords["unexpected"] = data.draw(junk, label="extra keyword")
         if receivers is not None:
             positional.insert(0, data.draw(st.sampled_from(receivers), label="self"))
-        calls += 1
-        try:
-            target(*positional, **keywords)
-        except ALLOWED:
-            pass
-        except BaseException as e:  # noqa: BLE001 - the point of the test
-            raise AssertionError(f"{name}{tuple(map(short, positional))} {short(keywords)} raised {type(e).__name__}: {short(e)}") from e
-        finally:
-            cimi.set_language("en")
+        failure = attempt(name, target, positional, keywords)
+        if failure is not None:
+            raise AssertionError(failure)
 
     # 1. A sweep: every parameter of every callable gets every value of the
     # fixed hostile list, the other parameters valid (or left out).
@@ -438,15 +446,9 @@ def main() -> int:
                         positional.append(arg)
                     else:
                         keywords[p.name] = arg
-                calls += 1
-                try:
-                    target(*positional, **keywords)
-                except ALLOWED:
-                    pass
-                except BaseException as e:  # noqa: BLE001 - the point of the test
-                    failures.append(f"{name}(*{short(positional)}, **{short(keywords)}) raised {type(e).__name__}: {short(e)}")
-                finally:
-                    cimi.set_language("en")
+                failure = attempt(name, target, positional, keywords)
+                if failure is not None:
+                    failures.append(failure)
     swept = calls
 
     # 2. Hypothesis: random values of every shape in every parameter.
