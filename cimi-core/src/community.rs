@@ -44,6 +44,7 @@ use crate::registration::{
     AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
 };
 use crate::statutes::{Statutes, Violation};
+use crate::text::Text;
 use crate::watch::{WatchItem, WatchItemId};
 
 /// Current format version of [`Community::to_json`] documents.
@@ -146,19 +147,19 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 struct Book {
     live: FastMap<MemberId, RegistrationId>,
     on_site: u32,
-    on_site_by_audience: FastMap<Option<String>, u32>,
+    on_site_by_audience: FastMap<Option<Text>, u32>,
     remote: u32,
-    waiting: BTreeMap<Option<String>, BTreeSet<RegistrationId>>,
+    waiting: BTreeMap<Option<Text>, BTreeSet<RegistrationId>>,
 }
 
 static EMPTY_BOOK: std::sync::LazyLock<Book> = std::sync::LazyLock::new(Book::default);
 
 impl Book {
-    fn audience_seats(&self, audience: &Option<String>) -> u32 {
+    fn audience_seats(&self, audience: &Option<Text>) -> u32 {
         self.on_site_by_audience.get(audience).copied().unwrap_or(0)
     }
 
-    fn has_room(&self, event: &Event, audience: &Option<String>) -> bool {
+    fn has_room(&self, event: &Event, audience: &Option<Text>) -> bool {
         self.on_site < event.capacity
             && event
                 .quota(audience.as_deref())
@@ -194,10 +195,12 @@ impl Book {
             match r.seat {
                 Some(Seat::OnSite) => {
                     self.on_site += 1;
-                    *self
-                        .on_site_by_audience
-                        .entry(r.audience.clone())
-                        .or_default() += 1;
+                    match self.on_site_by_audience.get_mut(&r.audience) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.on_site_by_audience.insert(r.audience.clone(), 1);
+                        }
+                    }
                 }
                 Some(Seat::Remote) => self.remote += 1,
                 None => {}
@@ -288,6 +291,16 @@ enum Undo {
     RemoveWatch(WatchItemId),
 }
 
+/// Whether a record's texts (a member's fields, a registration's audience)
+/// are the community's shared copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    /// Texts from outside (a caller, a document): shared on the way in.
+    Own,
+    /// Texts the community's interner handed out (or empty).
+    Shared,
+}
+
 /// A point in the change history to roll back to.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mark {
@@ -329,6 +342,13 @@ fn has_forbidden_chars(s: &str) -> bool {
         return false;
     }
     s.chars().any(crate::address::is_control_or_invisible)
+}
+
+/// An event by identifier, or `not_found`.
+fn event_in(events: &BTreeMap<EventId, Event>, id: EventId) -> Result<&Event, Error> {
+    events
+        .get(&id)
+        .ok_or_else(|| Error::not_found(Entity::Event, id.get()))
 }
 
 /// Refuses a record read from outside whose texts or lists break the limits.
@@ -621,6 +641,12 @@ impl Community {
     /// Applies a record, keeping the change when recording. Never fails: every
     /// caller has checked the record first.
     pub(crate) fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
+        self.commit_texts(action, at, record, Texts::Own);
+    }
+
+    /// [`commit`](Self::commit), told whether the record's texts are already
+    /// the community's shared copies (then they are not looked up again).
+    fn commit_texts(&mut self, action: Action, at: DateTime<Utc>, record: Record, texts: Texts) {
         if self.recording {
             let previous = self.previous_version(&record);
             self.undo.push(previous);
@@ -630,7 +656,7 @@ impl Community {
                 record: record.clone(),
             });
         }
-        self.put(record);
+        self.put(record, texts);
     }
 
     /// [`commit`](Self::commit) for a record built from a caller's lists and
@@ -703,7 +729,7 @@ impl Community {
     pub(crate) fn rollback(&mut self, mark: Mark) {
         while self.undo.len() > mark.undo {
             match self.undo.pop().expect("undo entry") {
-                Undo::Put(record) => self.put(record),
+                Undo::Put(record) => self.put(record, Texts::Own),
                 Undo::RemoveMember(id) => {
                     if let Some(old) = self.members.remove(&id) {
                         self.skills.remove(&old);
@@ -749,14 +775,17 @@ impl Community {
         }
     }
 
-    fn put(&mut self, record: Record) {
+    fn put(&mut self, record: Record, texts: Texts) {
         match record {
             Record::Statutes(s) => self.statutes = *s,
             Record::Member(m) => {
                 let m = *m;
                 let id = m.id;
                 self.next.member = self.next.member.max(id.get() + 1);
-                let old = self.members.put(m);
+                let old = match texts {
+                    Texts::Own => self.members.put(m),
+                    Texts::Shared => self.members.put_shared(m),
+                };
                 self.skills.update(old.as_ref(), &self.members[&id]);
             }
             Record::Event(e) => {
@@ -774,7 +803,12 @@ impl Community {
                 self.help.insert(h.id, *h);
             }
             Record::Registration(r) => {
-                let r = *r;
+                let mut r = *r;
+                if texts == Texts::Own {
+                    if let Some(a) = &r.audience {
+                        r.audience = Some(self.members.interner.share(a));
+                    }
+                }
                 self.next.registration = self.next.registration.max(r.id.get() + 1);
                 let book = self.books.entry(r.event).or_default();
                 if let Some(old) = self.registrations.get(&r.id) {
@@ -827,7 +861,8 @@ impl Community {
 
     /// Records a participation at `at` by the person with this address
     /// (`existing` is the member already holding it, if any): membership *de
-    /// fait* is created or refreshed, after `edit` updates the record.
+    /// fait* is created or refreshed, after `edit` updates the record; the
+    /// texts `edit` sets must come from the community's interner.
     pub(crate) fn participate(
         &mut self,
         existing: Option<MemberId>,
@@ -845,7 +880,7 @@ impl Community {
         edit(&mut member);
         member.record_participation(at);
         let id = member.id;
-        self.commit(action, at, Record::Member(Box::new(member)));
+        self.commit_texts(action, at, Record::Member(Box::new(member)), Texts::Shared);
         id
     }
 
@@ -1114,9 +1149,7 @@ impl Community {
     }
 
     fn event_checked(&self, id: EventId) -> Result<&Event, Error> {
-        self.events
-            .get(&id)
-            .ok_or_else(|| Error::not_found(Entity::Event, id.get()))
+        event_in(&self.events, id)
     }
 
     fn check_event(&self, e: &Event) -> Result<(), Error> {
@@ -1253,7 +1286,7 @@ impl Community {
         self.update_event(id, at, |e, book| {
             match quota {
                 Some(q) => {
-                    let confirmed = book.audience_seats(&Some(audience.clone()));
+                    let confirmed = book.audience_seats(&Some(audience.as_str().into()));
                     if q < confirmed {
                         return Err(StateError::QuotaBelowConfirmed {
                             audience,
@@ -1454,7 +1487,7 @@ impl Community {
                 .on_site_by_audience
                 .iter()
                 .filter(|(_, n)| **n > 0)
-                .map(|(a, n)| (a.clone().unwrap_or_default(), *n))
+                .map(|(a, n)| (a.as_deref().unwrap_or_default().to_string(), *n))
                 .collect(),
         })
     }
@@ -1531,7 +1564,8 @@ impl Community {
         req: &RegistrationRequest,
         at: DateTime<Utc>,
     ) -> Result<RegistrationOutcome, Error> {
-        let ev = self.event_checked(event)?;
+        // The events alone are borrowed: the audience is interned further on.
+        let ev = event_in(&self.events, event)?;
         let email =
             EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
         let policy = &self.statutes.policy;
@@ -1556,7 +1590,8 @@ impl Community {
         Self::check_window(ev, at)?;
         self.check_fields(req)?;
 
-        let audience = self.statutes.audience_of(&email).map(str::to_string);
+        let texts = &mut self.members.interner;
+        let audience = self.statutes.audience_of(&email).map(|a| texts.intern(a));
         let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         let room = book.has_room(ev, &audience);
         let remote_room = book.remote_has_room(ev);
@@ -1630,10 +1665,11 @@ impl Community {
             cancelled_at: None,
             checked_in_at: None,
         };
-        self.commit(
+        self.commit_texts(
             Action::Registered,
             at,
             Record::Registration(Box::new(registration.clone())),
+            Texts::Shared,
         );
         Ok(RegistrationOutcome {
             registration,

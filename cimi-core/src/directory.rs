@@ -70,6 +70,10 @@ impl Directory {
 
     fn slot(&self, id: MemberId) -> Option<usize> {
         let first = self.members.first()?.id.get();
+        // A new member's identifier is past the last: no search.
+        if self.members.last().is_some_and(|last| last.id < id) {
+            return None;
+        }
         let guess = id.get().checked_sub(first)?;
         if let Ok(guess) = usize::try_from(guess) {
             if self.members.get(guess).is_some_and(|m| m.id == id) {
@@ -149,6 +153,12 @@ impl Directory {
     /// previous version.
     pub(crate) fn put(&mut self, member: Member) -> Option<Member> {
         let member = member.shared(&mut self.interner);
+        self.put_shared(member)
+    }
+
+    /// [`put`](Self::put) for a member whose texts already come from this
+    /// directory's interner (or are empty).
+    pub(crate) fn put_shared(&mut self, member: Member) -> Option<Member> {
         let old = match self.slot(member.id) {
             Some(slot) => {
                 let same_address = self.members[slot].email == member.email
@@ -164,7 +174,12 @@ impl Directory {
                 Some(old)
             }
             None => {
-                let at = self.members.partition_point(|m| m.id < member.id);
+                let at = match self.members.last() {
+                    Some(last) if last.id > member.id => {
+                        self.members.partition_point(|m| m.id < member.id)
+                    }
+                    _ => self.members.len(),
+                };
                 self.members.insert(at, member);
                 if at + 1 == self.members.len() {
                     self.index(at);

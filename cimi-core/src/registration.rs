@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::address::AddressError;
 use crate::i18n::Lang;
 use crate::ids::{EventId, MemberId, RegistrationId};
+use crate::text::Text;
 
 /// A field of a registration request (besides the address, always required).
 ///
@@ -346,7 +347,7 @@ pub struct Registration {
     pub member: MemberId,
     /// The audience derived from the address, if any.
     #[serde(default)]
-    pub audience: Option<String>,
+    pub audience: Option<Text>,
     /// How the registrant asked to attend.
     #[serde(default)]
     pub mode: AttendanceMode,

@@ -120,7 +120,8 @@ pub struct RegistrationPolicy {
 impl RegistrationPolicy {
     /// Whether the policy allows that address.
     pub fn allows(&self, address: &EmailAddress) -> bool {
-        self.allowed.is_empty() || self.allowed.iter().any(|p| p.matches(address))
+        let (local, domain) = address.parts();
+        self.allowed.is_empty() || self.allowed.iter().any(|p| p.matches_parts(local, domain))
     }
 }
 
@@ -572,9 +573,10 @@ impl Statutes {
 
     /// The audience an address belongs to, if any: the first that matches.
     pub fn audience_of(&self, address: &EmailAddress) -> Option<&str> {
+        let (local, domain) = address.parts();
         self.audiences
             .iter()
-            .find(|a| a.patterns.iter().any(|p| p.matches(address)))
+            .find(|a| a.patterns.iter().any(|p| p.matches_parts(local, domain)))
             .map(|a| a.id.as_str())
     }
 

@@ -86,6 +86,20 @@ impl Text {
     }
 
     /// How many owners share this text (the community's own copy included).
+    /// The texts one after the other, in one allocation.
+    pub(crate) fn concat(parts: &[&str]) -> Text {
+        let len = parts.iter().map(|p| p.len()).sum();
+        let built = ArcStr::init_with(len, |buf| {
+            let mut at = 0;
+            for p in parts {
+                buf[at..at + p.len()].copy_from_slice(p.as_bytes());
+                at += p.len();
+            }
+        });
+        // Whole `str`s end to end are UTF-8: the fallback is never taken.
+        built.map_or_else(|_| Text::from(parts.concat()), Text)
+    }
+
     pub(crate) fn owners(&self) -> usize {
         ArcStr::strong_count(&self.0).unwrap_or(usize::MAX)
     }

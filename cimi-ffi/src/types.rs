@@ -367,7 +367,7 @@ impl From<&cr::Registration> for Registration {
             id: id_i64(r.id.get()),
             event_id: id_i64(r.event.get()),
             member_id: id_i64(r.member.get()),
-            audience: r.audience.clone(),
+            audience: r.audience.as_deref().map(str::to_string),
             mode: r.mode.into(),
             requested_at_ms: millis(r.requested_at),
             status: r.status.into(),

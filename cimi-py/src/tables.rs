@@ -265,7 +265,7 @@ pub fn registrations(c: &Community, event: Option<EventId>) -> Table {
         ("member_id", Column::Int(col(&rows, |r| r.member.get()))),
         (
             "audience",
-            Column::OptStr(col(&rows, |r| r.audience.clone())),
+            Column::OptStr(col(&rows, |r| r.audience.as_deref().map(str::to_string))),
         ),
         (
             "mode",

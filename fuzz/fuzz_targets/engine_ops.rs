@@ -82,7 +82,7 @@ impl Seen {
         Seen {
             id: r.id,
             member: r.member,
-            audience: r.audience.clone(),
+            audience: r.audience.as_deref().map(str::to_string),
             status: r.status,
             seat: r.seat,
             waiting: r.waiting_for_seat,
