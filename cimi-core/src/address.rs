@@ -300,6 +300,72 @@ pub(crate) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
     Ok(ascii)
 }
 
+/// The common case in one pass: a plain ASCII address (letters, digits and
+/// `._+-` before the `@`; letters, digits, dots and hyphens after, no
+/// punycode) that every rule of [`EmailAddress::parse`] accepts, built
+/// straight into its shared text with the domain in lowercase. Anything else,
+/// valid or not, answers `None` and is left to the full rules.
+fn parse_plain(text: &str) -> Option<crate::text::Text> {
+    let bytes = text.as_bytes();
+    if bytes.len() > MAX_ADDRESS_LEN {
+        return None;
+    }
+    let at = bytes.iter().rposition(|&b| b == b'@')?;
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.len() > MAX_LOCAL_LEN || domain.len() > MAX_DOMAIN_LEN {
+        return None;
+    }
+    // Atoms of letters, digits and `_+-`, separated by single dots.
+    let mut after_dot = true;
+    for &b in local {
+        if b == b'.' {
+            if after_dot {
+                return None;
+            }
+            after_dot = true;
+        } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'+' || b == b'-' {
+            after_dot = false;
+        } else {
+            return None;
+        }
+    }
+    if after_dot {
+        return None;
+    }
+    // At least two labels of letters, digits and inner hyphens; the last not all digits.
+    let (mut labels, mut start, mut last_digits) = (0, 0, false);
+    for i in 0..=domain.len() {
+        let b = domain.get(i).copied().unwrap_or(b'.');
+        if b == b'.' {
+            let label = &domain[start..i];
+            let (first, last) = (*label.first()?, *label.last()?);
+            if label.len() > MAX_LABEL_LEN
+                || first == b'-'
+                || last == b'-'
+                || label.get(2..4) == Some(b"--")
+            {
+                return None;
+            }
+            last_digits = label.iter().all(u8::is_ascii_digit);
+            labels += 1;
+            start = i + 1;
+        } else if !(b.is_ascii_alphanumeric() || b == b'-') {
+            return None;
+        }
+    }
+    if labels < 2 || last_digits {
+        return None;
+    }
+    let built = arcstr::ArcStr::init_with(bytes.len(), |buf| {
+        buf[..at].copy_from_slice(local);
+        buf[at] = b'@';
+        for (d, s) in buf[at + 1..].iter_mut().zip(domain) {
+            *d = s.to_ascii_lowercase();
+        }
+    });
+    built.ok().map(crate::text::Text::from_arc)
+}
+
 impl EmailAddress {
     /// Parses and normalises an address. Surrounding spaces are ignored.
     ///
@@ -325,16 +391,22 @@ impl EmailAddress {
                 return Err(AddressError::WhiteSpace);
             }
         }
+        // (What `trim_matches` took off is spaces only: checking `text` is enough.)
         if !plain {
-            if input.chars().any(is_forbidden_char) {
+            if text.chars().any(is_forbidden_char) {
                 return Err(AddressError::ForbiddenCharacter);
             }
             if text.chars().any(char::is_whitespace) {
                 return Err(AddressError::WhiteSpace);
             }
-        } else if input.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(AddressError::ForbiddenCharacter);
+        } else if let Some(text) = parse_plain(text) {
+            return Ok(EmailAddress { text });
         }
+        Self::parse_checked(text)
+    }
+
+    /// The full rules, for a trimmed text free of control characters and spaces.
+    fn parse_checked(text: &str) -> Result<EmailAddress, AddressError> {
         if text.is_empty() {
             return Err(AddressError::Empty);
         }
@@ -642,10 +714,43 @@ impl<'de> Deserialize<'de> for AddressPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass path accepts only what the full rules accept, and
+        /// builds the same address.
+        #[test]
+        fn plain_path_agrees_with_the_full_rules(
+            s in "[a-zA-Z0-9._+\\-]{0,12}(@[a-zA-Z0-9.\\-]{0,20}){0,2}|[a-z]{1,8}@(xn--[a-z0-9]{1,6}|[0-9]{1,3}|[a-z]{1,4}-)(\\.[a-zA-Z0-9\\-]{1,8}){1,3}"
+        ) {
+            if let Some(fast) = parse_plain(&s) {
+                let full = EmailAddress::parse_checked(&s);
+                prop_assert_eq!(full.as_ref().map(EmailAddress::as_str), Ok(fast.as_str()));
+            }
+        }
+    }
 
     fn verdict(s: &str) -> Result<bool, AddressError> {
         let gouv: AddressPattern = "*@*.gouv.fr".parse().unwrap();
         EmailAddress::parse(s).map(|a| gouv.matches(&a))
+    }
+
+    #[test]
+    fn plain_path_takes_the_common_case_and_leaves_the_rest() {
+        let fast = parse_plain("Alice.Martin+cimi@AGRI.Gouv.FR").map(|t| t.to_string());
+        assert_eq!(fast.as_deref(), Some("Alice.Martin+cimi@agri.gouv.fr"));
+        for other in [
+            "a@xn--bcher-kva.example",
+            "a@b",
+            "a@b.123",
+            "a..b@c.fr",
+            "a@-b.fr",
+            "a@b.fr.",
+            "a!b@c.fr",
+            "@c.fr",
+        ] {
+            assert!(parse_plain(other).is_none(), "{other}");
+        }
     }
 
     #[test]

@@ -86,6 +86,10 @@ impl Text {
     }
 
     /// How many owners share this text (the community's own copy included).
+    pub(crate) fn from_arc(text: ArcStr) -> Text {
+        Text(text)
+    }
+
     /// The texts one after the other, in one allocation.
     pub(crate) fn concat(parts: &[&str]) -> Text {
         let len = parts.iter().map(|p| p.len()).sum();
