@@ -337,11 +337,14 @@ impl PartialEq for Community {
 impl Eq for Community {}
 
 fn has_forbidden_chars(s: &str) -> bool {
-    // Printable ASCII, the common case, needs no decoding.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return false;
-    }
-    s.chars().any(crate::address::is_control_or_invisible)
+    !is_printable_ascii(s) && s.chars().any(crate::address::is_control_or_invisible)
+}
+
+/// Whether every byte is printable ASCII, the common case, which needs no
+/// decoding (one character per byte). No early exit: the loop vectorises.
+fn is_printable_ascii(s: &str) -> bool {
+    !s.bytes()
+        .fold(false, |bad, b| bad | !(0x20..0x7f).contains(&b))
 }
 
 /// An event by identifier, or `not_found`.
@@ -641,22 +644,37 @@ impl Community {
     /// Applies a record, keeping the change when recording. Never fails: every
     /// caller has checked the record first.
     pub(crate) fn commit(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
-        self.commit_texts(action, at, record, Texts::Own);
+        if self.recording {
+            self.record(action, at, record.clone());
+        }
+        self.put(record, Texts::Own);
     }
 
-    /// [`commit`](Self::commit), told whether the record's texts are already
-    /// the community's shared copies (then they are not looked up again).
-    fn commit_texts(&mut self, action: Action, at: DateTime<Utc>, record: Record, texts: Texts) {
+    /// [`commit`](Self::commit) for a member whose texts are the community's
+    /// shared copies (a stored member, edited with interned texts); boxed
+    /// into a record only when changes are recorded.
+    fn commit_member(&mut self, action: Action, at: DateTime<Utc>, member: Member) {
         if self.recording {
-            let previous = self.previous_version(&record);
-            self.undo.push(previous);
-            self.changes.push(Change {
-                action,
-                at,
-                record: record.clone(),
-            });
+            self.record(action, at, Record::Member(Box::new(member.clone())));
         }
-        self.put(record, texts);
+        self.put_member(member, Texts::Shared);
+    }
+
+    /// [`commit`](Self::commit) for a registration whose audience is the
+    /// community's shared copy (a stored registration, or one `register`
+    /// built); boxed only when changes are recorded.
+    fn commit_registration(&mut self, action: Action, at: DateTime<Utc>, r: Registration) {
+        if self.recording {
+            self.record(action, at, Record::Registration(Box::new(r.clone())));
+        }
+        self.put_registration(r, Texts::Shared);
+    }
+
+    /// Notes a change about to be put, and what undoes it.
+    fn record(&mut self, action: Action, at: DateTime<Utc>, record: Record) {
+        let previous = self.previous_version(&record);
+        self.undo.push(previous);
+        self.changes.push(Change { action, at, record });
     }
 
     /// [`commit`](Self::commit) for a record built from a caller's lists and
@@ -778,16 +796,7 @@ impl Community {
     fn put(&mut self, record: Record, texts: Texts) {
         match record {
             Record::Statutes(s) => self.statutes = *s,
-            Record::Member(m) => {
-                let m = *m;
-                let id = m.id;
-                self.next.member = self.next.member.max(id.get() + 1);
-                let old = match texts {
-                    Texts::Own => self.members.put(m),
-                    Texts::Shared => self.members.put_shared(m),
-                };
-                self.skills.update(old.as_ref(), &self.members[&id]);
-            }
+            Record::Member(m) => self.put_member(*m, texts),
             Record::Event(e) => {
                 let e = *e;
                 self.next.event = self.next.event.max(e.id.get() + 1);
@@ -802,22 +811,33 @@ impl Community {
                 self.next.help = self.next.help.max(h.id.get() + 1);
                 self.help.insert(h.id, *h);
             }
-            Record::Registration(r) => {
-                let mut r = *r;
-                if texts == Texts::Own {
-                    if let Some(a) = &r.audience {
-                        r.audience = Some(self.members.interner.share(a));
-                    }
-                }
-                self.next.registration = self.next.registration.max(r.id.get() + 1);
-                let book = self.books.entry(r.event).or_default();
-                if let Some(old) = self.registrations.get(&r.id) {
-                    book.remove(old);
-                }
-                book.add(&r);
-                self.registrations.insert(r.id, r);
+            Record::Registration(r) => self.put_registration(*r, texts),
+        }
+    }
+
+    fn put_member(&mut self, m: Member, texts: Texts) {
+        let id = m.id;
+        self.next.member = self.next.member.max(id.get() + 1);
+        let old = match texts {
+            Texts::Own => self.members.put(m),
+            Texts::Shared => self.members.put_shared(m),
+        };
+        self.skills.update(old.as_ref(), &self.members[&id]);
+    }
+
+    fn put_registration(&mut self, mut r: Registration, texts: Texts) {
+        if texts == Texts::Own {
+            if let Some(a) = &r.audience {
+                r.audience = Some(self.members.interner.share(a));
             }
         }
+        self.next.registration = self.next.registration.max(r.id.get() + 1);
+        let book = self.books.entry(r.event).or_default();
+        if let Some(old) = self.registrations.get(&r.id) {
+            book.remove(old);
+        }
+        book.add(&r);
+        self.registrations.insert(r.id, r);
     }
 
     // ----- members --------------------------------------------------------------
@@ -880,7 +900,7 @@ impl Community {
         edit(&mut member);
         member.record_participation(at);
         let id = member.id;
-        self.commit_texts(action, at, Record::Member(Box::new(member)), Texts::Shared);
+        self.commit_member(action, at, member);
         id
     }
 
@@ -1496,10 +1516,14 @@ impl Community {
         let policy = &self.statutes.policy;
         for field in Field::ALL {
             let value = req.field(field).trim();
-            if has_forbidden_chars(value) {
+            let chars = if is_printable_ascii(value) {
+                value.len()
+            } else if value.chars().any(crate::address::is_control_or_invisible) {
                 return Err(Refusal::InvalidField { field });
-            }
-            if value.chars().count() > policy.max_field_chars as usize {
+            } else {
+                value.chars().count()
+            };
+            if chars > policy.max_field_chars as usize {
                 return Err(Refusal::FieldTooLong {
                     field,
                     max: policy.max_field_chars,
@@ -1665,12 +1689,7 @@ impl Community {
             cancelled_at: None,
             checked_in_at: None,
         };
-        self.commit_texts(
-            Action::Registered,
-            at,
-            Record::Registration(Box::new(registration.clone())),
-            Texts::Shared,
-        );
+        self.commit_registration(Action::Registered, at, registration.clone());
         Ok(RegistrationOutcome {
             registration,
             already_registered: false,
@@ -1706,7 +1725,7 @@ impl Community {
             if r.confirmed_at.is_none() {
                 r.confirmed_at = Some(at);
             }
-            self.commit(Action::Promoted, at, Record::Registration(Box::new(r)));
+            self.commit_registration(Action::Promoted, at, r);
             promoted.push(next);
         }
         promoted
@@ -1740,11 +1759,7 @@ impl Community {
         r.seat = None;
         r.waiting_for_seat = false;
         r.cancelled_at = Some(at);
-        self.commit(
-            Action::Cancelled,
-            at,
-            Record::Registration(Box::new(r.clone())),
-        );
+        self.commit_registration(Action::Cancelled, at, r.clone());
         let promoted = self.promote(event, at);
         Ok(Cancellation {
             registration: r,
@@ -1779,12 +1794,8 @@ impl Community {
         r.checked_in_at = Some(at);
         let mut m = self.members[&r.member].clone();
         m.record_participation(at);
-        self.commit(
-            Action::CheckedIn,
-            at,
-            Record::Registration(Box::new(r.clone())),
-        );
-        self.commit(Action::MemberUpdated, at, Record::Member(Box::new(m)));
+        self.commit_registration(Action::CheckedIn, at, r.clone());
+        self.commit_member(Action::MemberUpdated, at, m);
         Ok(r)
     }
 

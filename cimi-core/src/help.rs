@@ -228,7 +228,7 @@ pub(crate) struct SkillIndex {
 }
 
 fn normalized(m: &Member) -> Vec<String> {
-    if m.is_erased() {
+    if m.skills.is_empty() || m.is_erased() {
         return Vec::new();
     }
     let mut skills: Vec<String> = m.skills.iter().filter_map(normalize_skill).collect();
