@@ -4,13 +4,20 @@ use std::time::Instant;
 fn main() {
     let people = cimi_benches::directory(100_000, 42);
     let addrs: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
+    // Repeated (`REPEAT`, default 1) so that a profile is the parser's.
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
     let t = Instant::now();
-    for a in &addrs {
-        black_box(cimi_core::address::EmailAddress::parse(a).is_ok());
+    for _ in 0..repeat {
+        for a in &addrs {
+            black_box(cimi_core::address::EmailAddress::parse(a).is_ok());
+        }
     }
     println!(
         "EmailAddress::parse {:.0} ns",
-        t.elapsed().as_nanos() as f64 / addrs.len() as f64
+        t.elapsed().as_nanos() as f64 / (addrs.len() * repeat) as f64
     );
     let o = email_address::Options::default()
         .without_display_text()

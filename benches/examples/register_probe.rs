@@ -1,33 +1,40 @@
-//! Registration decisions in a loop, for profilers (`perf record`): a rush of
-//! 200,000 new people on one event, repeated on fresh communities
-//! (`REPEAT`, default 5) so that generating the people is a small share of
-//! the profile.
-use cimi_benches::{directory, request_of, schedule, t0};
+//! Registration decisions in a loop, for profilers (`perf record`): the cost
+//! curve's measurement (20,000 new people registering for one event, on a
+//! copy of a community of `N` members; `N` is the first argument, default
+//! 10,000), repeated `REPEAT` times (default 20) on fresh copies, so that
+//! building the community is a small share of the profile.
+use cimi_benches::{community, directory, request_of, schedule, t0};
 use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::Community;
 use std::hint::black_box;
 fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let repeat: usize = std::env::var("REPEAT")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let people = directory(200_000, 3);
-    let reqs: Vec<_> = people.iter().map(request_of).collect();
+        .unwrap_or(20);
+    let c = community(&directory(n, 42), t0());
+    let fresh = directory(20_000, 7_777);
+    let requests: Vec<_> = fresh.iter().map(request_of).collect();
+    let mut total = 0.0;
     for _ in 0..repeat {
-        let mut c = Community::new(cimi_benches::statutes()).unwrap();
-        let ev = c
+        let mut reg = c.clone();
+        let ev = reg
             .schedule_event(
-                EventSpec::new(EventKind::Conference, "R", schedule(60), 100_000),
+                EventSpec::new(EventKind::Conference, "Rush", schedule(60), 10_000),
                 t0(),
             )
             .unwrap();
         let start = std::time::Instant::now();
-        for r in &reqs {
-            black_box(c.register(ev, r, t0()).unwrap());
+        for r in &requests {
+            black_box(reg.register(ev, r, t0()).unwrap());
         }
-        println!(
-            "{:.0} ns per registration",
-            start.elapsed().as_nanos() as f64 / reqs.len() as f64
-        );
+        total += start.elapsed().as_secs_f64();
     }
+    println!(
+        "{:.0} ns per registration (N = {n}, {repeat} rounds)",
+        total * 1e9 / (requests.len() * repeat) as f64
+    );
 }

@@ -44,6 +44,7 @@ use crate::registration::{
     AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
 };
 use crate::statutes::{Statutes, Violation};
+use crate::table::IdTable;
 use crate::text::Text;
 use crate::watch::{WatchItem, WatchItemId};
 
@@ -269,7 +270,7 @@ pub struct Community {
     pub(crate) statutes: Statutes,
     pub(crate) members: Directory,
     pub(crate) events: BTreeMap<EventId, Event>,
-    pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
+    pub(crate) registrations: IdTable<Registration>,
     pub(crate) help: BTreeMap<HelpRequestId, HelpRequest>,
     pub(crate) watch: BTreeMap<WatchItemId, WatchItem>,
     books: FastMap<EventId, Book>,
@@ -411,7 +412,7 @@ impl Community {
             statutes,
             members: Directory::default(),
             events: BTreeMap::new(),
-            registrations: BTreeMap::new(),
+            registrations: IdTable::default(),
             help: BTreeMap::new(),
             watch: BTreeMap::new(),
             books: FastMap::default(),

@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 
 use crate::ids::MemberId;
 use crate::member::Member;
+use crate::table::{IdTable, Placed};
 use crate::text::Interner;
 
 type Hasher = foldhash::fast::RandomState;
@@ -19,7 +20,7 @@ type Hasher = foldhash::fast::RandomState;
 /// Members by identifier, with an index of live members by address.
 #[derive(Default)]
 pub(crate) struct Directory {
-    members: Vec<Member>,
+    members: IdTable<Member>,
     by_address: HashTable<Entry>,
     hasher: Hasher,
     pub(crate) interner: Interner,
@@ -65,8 +66,9 @@ fn address_hash(hasher: &Hasher, address: &str) -> u32 {
 
 impl Clone for Directory {
     fn clone(&self) -> Self {
-        let mut members = Vec::with_capacity(self.members.capacity());
-        members.extend(self.members.iter().cloned());
+        // The copy keeps the spare room: it is usually made to grow.
+        let mut members = IdTable::with_capacity(self.members.capacity());
+        members.extend_ordered(self.members.values());
         Directory {
             members,
             by_address: self.by_address.clone(),
@@ -83,57 +85,37 @@ impl PartialEq for Directory {
 }
 
 impl Directory {
-    /// How many members (erased ones included).
     pub(crate) fn len(&self) -> usize {
         self.members.len()
     }
 
-    fn slot(&self, id: MemberId) -> Option<usize> {
-        let first = self.members.first()?.id.get();
-        // A new member's identifier is past the last: no search.
-        if self.members.last().is_some_and(|last| last.id < id) {
-            return None;
-        }
-        let guess = id.get().checked_sub(first)?;
-        if let Ok(guess) = usize::try_from(guess) {
-            if self.members.get(guess).is_some_and(|m| m.id == id) {
-                return Some(guess);
-            }
-        }
-        self.members.binary_search_by_key(&id, |m| m.id).ok()
-    }
-
-    /// A member by identifier.
     pub(crate) fn get(&self, id: &MemberId) -> Option<&Member> {
-        self.slot(*id).map(|i| &self.members[i])
+        self.members.get(id)
     }
 
-    /// Whether that identifier is taken.
     pub(crate) fn contains_key(&self, id: &MemberId) -> bool {
-        self.slot(*id).is_some()
+        self.members.contains_key(id)
     }
 
-    /// Every member, by identifier.
     pub(crate) fn values(&self) -> std::slice::Iter<'_, Member> {
-        self.members.iter()
+        self.members.values()
     }
 
-    /// The live (not erased) member with that address, ignoring ASCII case.
     pub(crate) fn by_address(&self, address: &str) -> Option<MemberId> {
         let hash = address_hash(&self.hasher, address);
         self.by_address
             .find(spread(hash), |e| {
                 e.hash == hash
-                    && self.members[e.slot as usize]
+                    && self.members.rows()[e.slot as usize]
                         .email
                         .as_str()
                         .eq_ignore_ascii_case(address)
             })
-            .map(|e| self.members[e.slot as usize].id)
+            .map(|e| self.members.rows()[e.slot as usize].id)
     }
 
     fn unindex(&mut self, slot: usize) {
-        let hash = address_hash(&self.hasher, self.members[slot].email.as_str());
+        let hash = address_hash(&self.hasher, self.members.rows()[slot].email.as_str());
         if let Ok(entry) = self
             .by_address
             .find_entry(spread(hash), |e| e.slot as usize == slot)
@@ -143,12 +125,12 @@ impl Directory {
     }
 
     fn index(&mut self, slot: usize) {
-        let m = &self.members[slot];
+        let members = self.members.rows();
+        let m = &members[slot];
         if m.is_erased() {
             return;
         }
         let hash = address_hash(&self.hasher, m.email.as_str());
-        let members = &self.members;
         let entry = Entry {
             slot: slot as u32,
             hash,
@@ -187,33 +169,28 @@ impl Directory {
     /// [`put`](Self::put) for a member whose texts already come from this
     /// directory's interner (or are empty).
     pub(crate) fn put_shared(&mut self, member: Member) -> Option<Member> {
-        let old = match self.slot(member.id) {
-            Some(slot) => {
-                let same_address = self.members[slot].email == member.email
-                    && !self.members[slot].is_erased()
-                    && !member.is_erased();
-                if !same_address {
-                    self.unindex(slot);
-                }
-                let old = std::mem::replace(&mut self.members[slot], member);
-                if !same_address {
+        let rows = self.members.rows();
+        let old_address = self.members.slot(member.id).and_then(|slot| {
+            let old = &rows[slot];
+            let same_address = old.email == member.email && !old.is_erased() && !member.is_erased();
+            (!same_address).then_some(slot)
+        });
+        if let Some(slot) = old_address {
+            self.unindex(slot);
+        }
+        let old = match self.members.put(member) {
+            Placed::Replaced(slot, old) => {
+                if old_address.is_some() {
                     self.index(slot);
                 }
                 Some(old)
             }
-            None => {
-                let at = match self.members.last() {
-                    Some(last) if last.id > member.id => {
-                        self.members.partition_point(|m| m.id < member.id)
-                    }
-                    _ => self.members.len(),
-                };
-                self.members.insert(at, member);
-                if at + 1 == self.members.len() {
-                    self.index(at);
-                } else {
-                    self.reindex_all();
-                }
+            Placed::Appended(slot) => {
+                self.index(slot);
+                None
+            }
+            Placed::Inserted => {
+                self.reindex_all();
                 None
             }
         };
@@ -223,11 +200,10 @@ impl Directory {
         old
     }
 
-    /// Removes a member (undo of its creation).
     pub(crate) fn remove(&mut self, id: &MemberId) -> Option<Member> {
-        let slot = self.slot(*id)?;
+        let slot = self.members.slot(*id)?;
         self.unindex(slot);
-        let old = self.members.remove(slot);
+        let (slot, old) = self.members.remove_slot(id)?;
         if slot != self.members.len() {
             self.reindex_all();
         }
@@ -235,7 +211,6 @@ impl Directory {
         Some(old)
     }
 
-    /// Lets the interner forget the texts of a version nobody holds any more.
     pub(crate) fn release(&mut self, member: &Member) {
         member.release(&mut self.interner);
     }
@@ -250,6 +225,6 @@ impl Directory {
 impl std::ops::Index<&MemberId> for Directory {
     type Output = Member;
     fn index(&self, id: &MemberId) -> &Member {
-        self.get(id).expect("a known member")
+        &self.members[id]
     }
 }

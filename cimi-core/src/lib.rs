@@ -61,6 +61,7 @@ pub mod registration;
 pub mod skills;
 pub mod stats;
 pub mod statutes;
+mod table;
 pub mod text;
 pub mod watch;
 
