@@ -300,6 +300,51 @@ pub(crate) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
     Ok(ascii)
 }
 
+/// `s` without its leading and trailing spaces (U+0020 only), by bytes.
+fn trim_spaces(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |e| e + 1);
+    // Spaces are one byte each: both ends are character boundaries.
+    s.get(start..end).unwrap_or_default()
+}
+
+/// Byte classes of the plain case: letters and digits, plus `._+-` in a
+/// local part, `.-` in a domain.
+const fn byte_class(extra: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+static PLAIN_LOCAL: [bool; 256] = byte_class(b"._+-");
+static PLAIN_DOMAIN: [bool; 256] = byte_class(b".-");
+
+/// A domain label of the plain case: 1 to 63 bytes, no hyphen at either end,
+/// no `--` in third and fourth place (punycode and reserved forms).
+fn plain_label(label: &[u8]) -> bool {
+    match (label.first(), label.last()) {
+        (Some(&first), Some(&last)) => {
+            label.len() <= MAX_LABEL_LEN
+                && first != b'-'
+                && last != b'-'
+                && label.get(2..4) != Some(b"--")
+        }
+        _ => false,
+    }
+}
+
 /// The common case in one pass: a plain ASCII address (letters, digits and
 /// `._+-` before the `@`; letters, digits, dots and hyphens after, no
 /// punycode) that every rule of [`EmailAddress::parse`] accepts, built
@@ -310,50 +355,34 @@ fn parse_plain(text: &str) -> Option<crate::text::Text> {
     if bytes.len() > MAX_ADDRESS_LEN {
         return None;
     }
-    let at = bytes.iter().rposition(|&b| b == b'@')?;
+    // Neither part of a plain address holds an `@`: the first is the last.
+    let at = bytes.iter().position(|&b| b == b'@')?;
     let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
     if local.is_empty() || local.len() > MAX_LOCAL_LEN || domain.len() > MAX_DOMAIN_LEN {
         return None;
     }
-    // Atoms of letters, digits and `_+-`, separated by single dots.
-    let mut after_dot = true;
+    // Atoms separated by single dots.
+    let mut bad = false;
+    let mut previous = b'.';
     for &b in local {
-        if b == b'.' {
-            if after_dot {
-                return None;
-            }
-            after_dot = true;
-        } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'+' || b == b'-' {
-            after_dot = false;
-        } else {
-            return None;
-        }
+        bad |= !PLAIN_LOCAL[usize::from(b)] | (b == b'.' && previous == b'.');
+        previous = b;
     }
-    if after_dot {
+    if bad || previous == b'.' {
         return None;
     }
-    // At least two labels of letters, digits and inner hyphens; the last not all digits.
-    let (mut labels, mut start, mut last_digits) = (0, 0, false);
-    for i in 0..=domain.len() {
-        let b = domain.get(i).copied().unwrap_or(b'.');
+    // At least two labels; the last not all digits.
+    let (mut labels, mut start) = (1, 0);
+    for (i, &b) in domain.iter().enumerate() {
+        bad |= !PLAIN_DOMAIN[usize::from(b)];
         if b == b'.' {
-            let label = &domain[start..i];
-            let (first, last) = (*label.first()?, *label.last()?);
-            if label.len() > MAX_LABEL_LEN
-                || first == b'-'
-                || last == b'-'
-                || label.get(2..4) == Some(b"--")
-            {
-                return None;
-            }
-            last_digits = label.iter().all(u8::is_ascii_digit);
+            bad |= !plain_label(&domain[start..i]);
             labels += 1;
             start = i + 1;
-        } else if !(b.is_ascii_alphanumeric() || b == b'-') {
-            return None;
         }
     }
-    if labels < 2 || last_digits {
+    let last = &domain[start..];
+    if bad || labels < 2 || !plain_label(last) || last.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let built = arcstr::ArcStr::init_with(bytes.len(), |buf| {
@@ -379,8 +408,11 @@ impl EmailAddress {
     /// );
     /// ```
     pub fn parse(input: &str) -> Result<EmailAddress, AddressError> {
-        let text = input.trim_matches(' ');
-        // One pass over the bytes decides the common case: plain ASCII.
+        let text = trim_spaces(input);
+        // The common case, whose every byte the plain path checks itself.
+        if let Some(text) = parse_plain(text) {
+            return Ok(EmailAddress { text });
+        }
         let mut plain = true;
         for &b in text.as_bytes() {
             if b >= 0x80 {
@@ -399,8 +431,6 @@ impl EmailAddress {
             if text.chars().any(char::is_whitespace) {
                 return Err(AddressError::WhiteSpace);
             }
-        } else if let Some(text) = parse_plain(text) {
-            return Ok(EmailAddress { text });
         }
         Self::parse_checked(text)
     }
