@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -206,6 +207,40 @@ pub(crate) fn is_control_or_invisible(c: char) -> bool {
 }
 
 /// In addresses, also the soft hyphen and the Mongolian vowel separator.
+/// Whether a text holds a character [`is_control_or_invisible`] refuses, and
+/// how many characters it has: one pass over its bytes, no decoding (every
+/// refused character has a fixed UTF-8 form).
+///
+/// ```ignore
+/// assert_eq!(scan_text("Hélène"), (false, 6));
+/// assert_eq!(scan_text("a\u{200B}b"), (true, 3));
+/// ```
+pub(crate) fn scan_text(s: &str) -> (bool, usize) {
+    let b = s.as_bytes();
+    let (mut bad, mut chars) = (false, 0);
+    for (i, &c) in b.iter().enumerate() {
+        chars += usize::from(c & 0xC0 != 0x80);
+        let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        bad |= match c {
+            // C0 controls and DEL.
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls, U+0080..U+009F.
+            0xC2 => matches!(next(1), 0x80..=0x9F),
+            // U+061C arabic letter mark.
+            0xD8 => next(1) == 0x9C,
+            // U+200B..U+200F, U+2028..U+202E, U+2060..U+2069.
+            0xE2 => matches!(
+                (next(1), next(2)),
+                (0x80, 0x8B..=0x8F | 0xA8..=0xAE) | (0x81, 0xA0..=0xA9)
+            ),
+            // U+FEFF.
+            0xEF => next(1) == 0xBB && next(2) == 0xBF,
+            _ => false,
+        };
+    }
+    (bad, chars)
+}
+
 fn is_forbidden_char(c: char) -> bool {
     is_control_or_invisible(c) || matches!(c, '\u{00AD}' | '\u{180E}')
 }
@@ -665,6 +700,84 @@ impl AddressPattern {
     }
 }
 
+/// Patterns compiled for trying many addresses. A few are tried in turn (a
+/// suffix comparison each); past [`PatternSet::FEW`], the domains and
+/// subdomain suffixes of patterns without a local part go into hash sets
+/// (one lookup per label of the address's domain, however many patterns),
+/// and the patterns naming a mailbox are tried in turn. Matches exactly what
+/// trying each pattern would.
+#[derive(Debug, Clone)]
+pub(crate) enum PatternSet {
+    /// Tried in turn.
+    Few(Vec<AddressPattern>),
+    /// Indexed.
+    Many {
+        /// Some pattern is `*@*`.
+        any: bool,
+        /// `*@domain`.
+        exact: HashSet<String, foldhash::fast::FixedState>,
+        /// `*@*.suffix`.
+        under: HashSet<String, foldhash::fast::FixedState>,
+        /// Patterns with a local part.
+        mailboxes: Vec<AddressPattern>,
+    },
+}
+
+impl PatternSet {
+    /// Up to this many patterns, trying each costs less than hashing.
+    const FEW: usize = 16;
+
+    pub(crate) fn new(patterns: &[AddressPattern]) -> PatternSet {
+        if patterns.len() <= Self::FEW {
+            return PatternSet::Few(patterns.to_vec());
+        }
+        let (mut any, mut exact, mut under, mut mailboxes) =
+            (false, HashSet::default(), HashSet::default(), Vec::new());
+        for p in patterns {
+            if p.local.is_some() {
+                mailboxes.push(p.clone());
+                continue;
+            }
+            match &p.domain {
+                DomainPattern::Any => any = true,
+                DomainPattern::Exact(d) => {
+                    exact.insert(d.clone());
+                }
+                DomainPattern::SubdomainOf(suffix) => {
+                    under.insert(suffix.clone());
+                }
+            }
+        }
+        PatternSet::Many {
+            any,
+            exact,
+            under,
+            mailboxes,
+        }
+    }
+
+    /// Whether some pattern matches the address `local@domain`.
+    pub(crate) fn matches_parts(&self, local: &str, domain: &str) -> bool {
+        match self {
+            PatternSet::Few(patterns) => patterns.iter().any(|p| p.matches_parts(local, domain)),
+            PatternSet::Many {
+                any,
+                exact,
+                under,
+                mailboxes,
+            } => {
+                // Every suffix that follows a dot: `a.b.fr` tries `b.fr` and `fr`.
+                *any || exact.contains(domain)
+                    || domain
+                        .bytes()
+                        .enumerate()
+                        .any(|(i, b)| b == b'.' && under.contains(&domain[i + 1..]))
+                    || mailboxes.iter().any(|p| p.matches_parts(local, domain))
+            }
+        }
+    }
+}
+
 impl FromStr for AddressPattern {
     type Err = PatternError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -747,6 +860,17 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The byte scan finds exactly the characters the character test refuses.
+        #[test]
+        fn byte_scan_agrees_with_the_character_test(
+            s in "([a-zé ]|\\PC|[\u{0}-\u{a0}\u{61b}-\u{61d}\u{200a}-\u{2070}\u{feff}\u{fefe}])*"
+        ) {
+            prop_assert_eq!(
+                scan_text(&s),
+                (s.chars().any(is_control_or_invisible), s.chars().count())
+            );
+        }
+
         /// The one-pass path accepts only what the full rules accept, and
         /// builds the same address.
         #[test]

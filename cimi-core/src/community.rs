@@ -43,7 +43,7 @@ use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, Membe
 use crate::registration::{
     AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
 };
-use crate::statutes::{Statutes, Violation};
+use crate::statutes::{AddressRules, Statutes, Violation};
 use crate::table::IdTable;
 use crate::text::Text;
 use crate::watch::{WatchItem, WatchItemId};
@@ -268,6 +268,8 @@ fn one() -> u64 {
 #[derive(Clone)]
 pub struct Community {
     pub(crate) statutes: Statutes,
+    /// The statutes' address rules, compiled; follows every change of statutes.
+    rules: AddressRules,
     pub(crate) members: Directory,
     pub(crate) events: BTreeMap<EventId, Event>,
     pub(crate) registrations: IdTable<Registration>,
@@ -338,7 +340,7 @@ impl PartialEq for Community {
 impl Eq for Community {}
 
 fn has_forbidden_chars(s: &str) -> bool {
-    !is_printable_ascii(s) && s.chars().any(crate::address::is_control_or_invisible)
+    !is_printable_ascii(s) && crate::address::scan_text(s).0
 }
 
 /// Whether every byte is printable ASCII, the common case, which needs no
@@ -409,6 +411,7 @@ impl Community {
     pub fn new(statutes: Statutes) -> Result<Community, Error> {
         statutes.validate()?;
         Ok(Community {
+            rules: AddressRules::new(&statutes),
             statutes,
             members: Directory::default(),
             events: BTreeMap::new(),
@@ -796,7 +799,10 @@ impl Community {
 
     fn put(&mut self, record: Record, texts: Texts) {
         match record {
-            Record::Statutes(s) => self.statutes = *s,
+            Record::Statutes(s) => {
+                self.statutes = *s;
+                self.rules = AddressRules::new(&self.statutes);
+            }
             Record::Member(m) => self.put_member(*m, texts),
             Record::Event(e) => {
                 let e = *e;
@@ -1519,10 +1525,11 @@ impl Community {
             let value = req.field(field).trim();
             let chars = if is_printable_ascii(value) {
                 value.len()
-            } else if value.chars().any(crate::address::is_control_or_invisible) {
-                return Err(Refusal::InvalidField { field });
             } else {
-                value.chars().count()
+                match crate::address::scan_text(value) {
+                    (true, _) => return Err(Refusal::InvalidField { field }),
+                    (false, chars) => chars,
+                }
             };
             if chars > policy.max_field_chars as usize {
                 return Err(Refusal::FieldTooLong {
@@ -1593,9 +1600,10 @@ impl Community {
         let ev = event_in(&self.events, event)?;
         let email =
             EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
-        let policy = &self.statutes.policy;
-        if !policy.allows(&email) {
-            let allowed = policy
+        if !self.rules.allows(&email) {
+            let allowed = self
+                .statutes
+                .policy
                 .allowed
                 .iter()
                 .map(|p| p.as_str())
@@ -1615,8 +1623,7 @@ impl Community {
         Self::check_window(ev, at)?;
         self.check_fields(req)?;
 
-        let texts = &mut self.members.interner;
-        let audience = self.statutes.audience_of(&email).map(|a| texts.intern(a));
+        let audience = self.rules.audience_of(&email).cloned();
         let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         let room = book.has_room(ev, &audience);
         let remote_room = book.remote_has_room(ev);

@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::address::{AddressPattern, EmailAddress};
+use crate::address::{AddressPattern, EmailAddress, PatternSet};
 use crate::i18n::Lang;
 use crate::ids::MemberId;
 use crate::member::{Member, MemberStatus};
@@ -115,6 +115,48 @@ pub struct RegistrationPolicy {
     pub max_field_chars: u32,
     /// Whether registrants must acknowledge every obligation of the statutes.
     pub require_acknowledgement: bool,
+}
+
+/// The statutes' address rules (who may register, which audience a person
+/// belongs to) compiled for judging many addresses; answers exactly as
+/// [`RegistrationPolicy::allows`] and [`Statutes::audience_of`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddressRules {
+    /// `None`: the policy allows every valid address.
+    allowed: Option<PatternSet>,
+    /// The audiences in the statutes' order, their identifiers shared.
+    audiences: Vec<(crate::text::Text, PatternSet)>,
+}
+
+impl AddressRules {
+    pub(crate) fn new(statutes: &Statutes) -> AddressRules {
+        let allowed = &statutes.policy.allowed;
+        AddressRules {
+            allowed: (!allowed.is_empty()).then(|| PatternSet::new(allowed)),
+            audiences: statutes
+                .audiences
+                .iter()
+                .map(|a| (a.id.as_str().into(), PatternSet::new(&a.patterns)))
+                .collect(),
+        }
+    }
+
+    /// Whether the policy allows the address.
+    pub(crate) fn allows(&self, address: &EmailAddress) -> bool {
+        let (local, domain) = address.parts();
+        self.allowed
+            .as_ref()
+            .is_none_or(|set| set.matches_parts(local, domain))
+    }
+
+    /// The first audience the address belongs to.
+    pub(crate) fn audience_of(&self, address: &EmailAddress) -> Option<&crate::text::Text> {
+        let (local, domain) = address.parts();
+        self.audiences
+            .iter()
+            .find(|(_, set)| set.matches_parts(local, domain))
+            .map(|(id, _)| id)
+    }
 }
 
 impl RegistrationPolicy {
@@ -759,5 +801,70 @@ impl Statutes {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LOCALS: [&str; 4] = ["*", "a", "B.c", "z"];
+    const DOMAINS: [&str; 8] = [
+        "*",
+        "*.fr",
+        "*.gouv.fr",
+        "gouv.fr",
+        "a.gouv.fr",
+        "*.a.gouv.fr",
+        "x.fr",
+        "evil.com",
+    ];
+    const ADDRESS_DOMAINS: [&str; 8] = [
+        "gouv.fr",
+        "a.gouv.fr",
+        "b.a.gouv.fr",
+        "A.GOUV.FR",
+        "x.fr",
+        "y.x.fr",
+        "evil.com",
+        "gouv.fr.evil.com",
+    ];
+
+    fn pattern((l, d): (usize, usize)) -> AddressPattern {
+        format!("{}@{}", LOCALS[l], DOMAINS[d]).parse().unwrap()
+    }
+
+    proptest! {
+        /// The compiled rules answer as trying every pattern in turn does.
+        #[test]
+        fn compiled_rules_agree_with_the_patterns(
+            allowed in proptest::collection::vec((0..4usize, 0..8usize), 0..40),
+            audiences in proptest::collection::vec(
+                proptest::collection::vec((0..4usize, 0..8usize), 0..4), 0..4),
+            addresses in proptest::collection::vec((1..4usize, 0..8usize), 1..10),
+        ) {
+            let mut s = Statutes::cimi();
+            s.policy.allowed = allowed.into_iter().map(pattern).collect();
+            s.audiences = audiences
+                .into_iter()
+                .enumerate()
+                .map(|(i, ps)| Audience {
+                    id: format!("aud{i}"),
+                    name: Text::new(format!("aud{i}"), format!("aud{i}")),
+                    patterns: ps.into_iter().map(pattern).collect(),
+                })
+                .collect();
+            let rules = AddressRules::new(&s);
+            for (l, d) in addresses {
+                let local = if LOCALS[l] == "*" { "q" } else { LOCALS[l] };
+                let address = EmailAddress::parse(&format!("{local}@{}", ADDRESS_DOMAINS[d])).unwrap();
+                prop_assert_eq!(rules.allows(&address), s.policy.allows(&address));
+                prop_assert_eq!(
+                    rules.audience_of(&address).map(|t| t.as_str()),
+                    s.audience_of(&address)
+                );
+            }
+        }
     }
 }

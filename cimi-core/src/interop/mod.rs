@@ -119,16 +119,10 @@ impl InteropError {
     }
 }
 
-/// Same test as the registration engine: a control, bidirectional or
-/// invisible formatting character.
-pub(crate) fn is_forbidden_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-}
-
-/// Whether the text holds a character that [`is_forbidden_char`].
+/// Whether the text holds a control, bidirectional or invisible formatting
+/// character: the registration engine's test.
 pub(crate) fn has_forbidden_chars(s: &str) -> bool {
-    s.chars().any(is_forbidden_char)
+    crate::address::scan_text(s).0
 }
 
 /// A key for loose comparison of labels and titles: accents removed,
@@ -171,7 +165,10 @@ pub(crate) fn loose_key(s: &str) -> String {
 /// Writes at most `max` characters of `s`, control characters removed, for
 /// echoing a sender's text in a reply.
 pub(crate) fn excerpt(s: &str, max: usize) -> String {
-    let clean: String = s.chars().filter(|&c| !is_forbidden_char(c)).collect();
+    let clean: String = s
+        .chars()
+        .filter(|&c| !crate::address::is_control_or_invisible(c))
+        .collect();
     let clean = clean.trim();
     let mut out: String = clean.chars().take(max).collect();
     if clean.chars().count() > max {
