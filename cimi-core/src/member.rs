@@ -654,11 +654,8 @@ impl Member {
             i.release(c);
         }
         self.affiliation.release(i);
-        for set in [&self.skills, self.interests()] {
-            if let Some(t) = set.as_text() {
-                i.release(t);
-            }
-        }
+        i.release_set(&self.skills);
+        i.release_set(self.interests());
         if let Some(role) = self.bureau_role() {
             i.release(&role.responsibility);
         }

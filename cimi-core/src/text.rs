@@ -390,10 +390,14 @@ impl<'de> Deserialize<'de> for TextSet {
 ///
 /// Not global: each community has its own. A text that no member uses any
 /// more is dropped by [`release`](Self::release), so erased personal data does
-/// not linger here.
+/// not linger here. Words (names, services, grades, functions, affiliations)
+/// and sets (skills, interests) are kept apart: a directory repeats a few
+/// thousand words, which stay in cache, while nearly every member has a set
+/// of their own, and looking a word up should not wade through those.
 #[derive(Clone, Default)]
 pub(crate) struct Interner {
-    texts: hashbrown::HashTable<Text>,
+    words: hashbrown::HashTable<Text>,
+    sets: hashbrown::HashTable<Text>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -401,61 +405,79 @@ pub(crate) struct Interner {
 impl fmt::Debug for Interner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Interner")
-            .field("texts", &self.texts.len())
+            .field("words", &self.words.len())
+            .field("sets", &self.sets.len())
             .finish()
     }
 }
 
-impl Interner {
-    fn hash(&self, s: &str) -> u64 {
-        self.hasher.hash_one(s)
+/// The held text equal to `s`, or the one `make` builds, held from now on.
+fn find_or_insert(
+    table: &mut hashbrown::HashTable<Text>,
+    hasher: &foldhash::fast::RandomState,
+    s: &str,
+    make: impl FnOnce() -> Text,
+) -> Text {
+    let hash = hasher.hash_one(s);
+    if let Some(found) = table.find(hash, |x| x.as_str() == s) {
+        return found.clone();
     }
+    let t = make();
+    table.insert_unique(hash, t.clone(), |t| hasher.hash_one(t.as_str()));
+    t
+}
 
+/// Forgets `t` when nobody but the table and the caller's `t` hold it.
+fn release_from(
+    table: &mut hashbrown::HashTable<Text>,
+    hasher: &foldhash::fast::RandomState,
+    t: &Text,
+) {
+    if t.owners() > 2 {
+        return;
+    }
+    let hash = hasher.hash_one(t.as_str());
+    if let Ok(entry) = table.find_entry(hash, |x| x.as_str() == t.as_str()) {
+        if entry.get().owners() <= 2 {
+            entry.remove();
+        }
+    }
+}
+
+impl Interner {
     /// The shared copy of `s`.
     pub(crate) fn intern(&mut self, s: &str) -> Text {
-        self.find_or_insert(s, || Text::from(s))
+        find_or_insert(&mut self.words, &self.hasher, s, || Text::from(s))
     }
 
     /// The shared copy of a text the caller already holds.
     pub(crate) fn share(&mut self, t: &Text) -> Text {
-        self.find_or_insert(t.as_str(), || t.clone())
-    }
-
-    /// The held text equal to `s`, or the one `make` builds, held from now on.
-    fn find_or_insert(&mut self, s: &str, make: impl FnOnce() -> Text) -> Text {
-        let hash = self.hash(s);
-        if let Some(found) = self.texts.find(hash, |x| x.as_str() == s) {
-            return found.clone();
-        }
-        let t = make();
-        let hasher = self.hasher.clone();
-        self.texts
-            .insert_unique(hash, t.clone(), move |t| hasher.hash_one(t.as_str()));
-        t
+        find_or_insert(&mut self.words, &self.hasher, t.as_str(), || t.clone())
     }
 
     /// The shared copy of a set.
     pub(crate) fn share_set(&mut self, s: &TextSet) -> TextSet {
-        TextSet::from_text(s.as_text().map(|t| self.share(t)))
+        TextSet::from_text(
+            s.as_text()
+                .map(|t| find_or_insert(&mut self.sets, &self.hasher, t.as_str(), || t.clone())),
+        )
     }
 
-    /// Forgets `t` when nobody but the interner and the caller's `t` hold it.
+    /// Forgets the word `t` when nobody but the interner and the caller's `t` hold it.
     pub(crate) fn release(&mut self, t: &Text) {
-        if t.owners() > 2 {
-            return;
-        }
-        let hash = self.hash(t);
-        if let Ok(entry) = self.texts.find_entry(hash, |x| x.as_str() == t.as_str()) {
-            if entry.get().owners() <= 2 {
-                entry.remove();
-            }
+        release_from(&mut self.words, &self.hasher, t);
+    }
+
+    /// Forgets the set `s` when nobody but the interner and the caller's `s` hold it.
+    pub(crate) fn release_set(&mut self, s: &TextSet) {
+        if let Some(t) = s.as_text() {
+            release_from(&mut self.sets, &self.hasher, t);
         }
     }
 
-    /// How many distinct texts are held.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.texts.len()
+        self.words.len() + self.sets.len()
     }
 }
 
