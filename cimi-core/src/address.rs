@@ -420,6 +420,10 @@ fn parse_plain(text: &str) -> Option<crate::text::Text> {
     if bad || labels < 2 || !plain_label(last) || last.iter().all(u8::is_ascii_digit) {
         return None;
     }
+    if !domain.iter().any(u8::is_ascii_uppercase) {
+        // Already normal: a plain copy.
+        return Some(crate::text::Text::from(text));
+    }
     let built = arcstr::ArcStr::init_with(bytes.len(), |buf| {
         buf[..at].copy_from_slice(local);
         buf[at] = b'@';

@@ -208,10 +208,14 @@ impl Book {
             }
         }
         if r.waiting_for_seat {
-            self.waiting
-                .entry(r.audience.clone())
-                .or_default()
-                .insert(r.id);
+            match self.waiting.get_mut(&r.audience) {
+                Some(queue) => queue.insert(r.id),
+                None => self
+                    .waiting
+                    .entry(r.audience.clone())
+                    .or_default()
+                    .insert(r.id),
+            };
         }
     }
 
@@ -1600,7 +1604,7 @@ impl Community {
         let ev = event_in(&self.events, event)?;
         let email =
             EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
-        if !self.rules.allows(&email) {
+        let Some(audience) = self.rules.admit(&email).map(Option::<&Text>::cloned) else {
             let allowed = self
                 .statutes
                 .policy
@@ -1610,7 +1614,7 @@ impl Community {
                 .collect::<Vec<_>>()
                 .join(", ");
             return Err(Refusal::AddressNotAllowed { allowed }.into());
-        }
+        };
         let existing_member = self.members.by_address(email.as_str());
         if let Some(mid) = existing_member {
             if let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid)) {
@@ -1623,7 +1627,6 @@ impl Community {
         Self::check_window(ev, at)?;
         self.check_fields(req)?;
 
-        let audience = self.rules.audience_of(&email).cloned();
         let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         let room = book.has_room(ev, &audience);
         let remote_room = book.remote_has_room(ev);

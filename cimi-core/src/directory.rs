@@ -50,7 +50,8 @@ fn spread(hash: u32) -> u64 {
 /// The hash of an address in lowercase, without copying it when it is short.
 fn address_hash(hasher: &Hasher, address: &str) -> u32 {
     let bytes = address.as_bytes();
-    let mut buf = [0u8; 320];
+    // Room for nearly every address on the stack; longer ones are copied.
+    let mut buf = [0u8; 96];
     let full = if bytes.len() <= buf.len() {
         let buf = &mut buf[..bytes.len()];
         for (d, s) in buf.iter_mut().zip(bytes) {

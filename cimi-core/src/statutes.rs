@@ -141,21 +141,23 @@ impl AddressRules {
         }
     }
 
-    /// Whether the policy allows the address.
-    pub(crate) fn allows(&self, address: &EmailAddress) -> bool {
+    /// `None` when the policy refuses the address, else the first audience
+    /// it belongs to, if any.
+    pub(crate) fn admit(&self, address: &EmailAddress) -> Option<Option<&crate::text::Text>> {
         let (local, domain) = address.parts();
-        self.allowed
+        if self
+            .allowed
             .as_ref()
-            .is_none_or(|set| set.matches_parts(local, domain))
-    }
-
-    /// The first audience the address belongs to.
-    pub(crate) fn audience_of(&self, address: &EmailAddress) -> Option<&crate::text::Text> {
-        let (local, domain) = address.parts();
-        self.audiences
-            .iter()
-            .find(|(_, set)| set.matches_parts(local, domain))
-            .map(|(id, _)| id)
+            .is_some_and(|set| !set.matches_parts(local, domain))
+        {
+            return None;
+        }
+        Some(
+            self.audiences
+                .iter()
+                .find(|(_, set)| set.matches_parts(local, domain))
+                .map(|(id, _)| id),
+        )
     }
 }
 
@@ -859,10 +861,10 @@ mod tests {
             for (l, d) in addresses {
                 let local = if LOCALS[l] == "*" { "q" } else { LOCALS[l] };
                 let address = EmailAddress::parse(&format!("{local}@{}", ADDRESS_DOMAINS[d])).unwrap();
-                prop_assert_eq!(rules.allows(&address), s.policy.allows(&address));
+                let expected = s.policy.allows(&address).then(|| s.audience_of(&address));
                 prop_assert_eq!(
-                    rules.audience_of(&address).map(|t| t.as_str()),
-                    s.audience_of(&address)
+                    rules.admit(&address).map(|a| a.map(|t| t.as_str())),
+                    expected
                 );
             }
         }
