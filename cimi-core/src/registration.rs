@@ -15,7 +15,6 @@
 //! assert_eq!(r.message(Lang::En), "the field 'grade' is required");
 //! ```
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -24,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::address::AddressError;
 use crate::i18n::Lang;
 use crate::ids::{EventId, MemberId, RegistrationId};
-use crate::text::Text;
+use crate::text::{Text, TextSet};
 
 /// A field of a registration request (besides the address, always required).
 ///
@@ -159,7 +158,7 @@ pub struct RegistrationRequest {
     pub function: String,
     /// Identifiers of the statutes' obligations the registrant acknowledges.
     #[serde(default)]
-    pub acknowledged: BTreeSet<String>,
+    pub acknowledged: TextSet,
     /// How the registrant wants to attend.
     #[serde(default)]
     pub attendance: AttendanceMode,
@@ -209,7 +208,12 @@ impl RegistrationRequest {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.acknowledged.extend(ids.into_iter().map(Into::into));
+        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        self.acknowledged = self
+            .acknowledged
+            .iter()
+            .chain(ids.iter().map(String::as_str))
+            .collect();
         self
     }
 

@@ -645,6 +645,13 @@ impl Statutes {
                     reason: "must not be blank".into(),
                 });
             }
+            // A request's acknowledgements are a TextSet, which holds no such character.
+            if crate::address::scan_text(&o.id).0 {
+                return Err(StatutesError::InvalidValue {
+                    field: "obligations.id",
+                    reason: "must not contain control or invisible characters".into(),
+                });
+            }
             if !seen.insert(o.id.as_str()) {
                 return Err(StatutesError::DuplicateId {
                     what: "obligation",

@@ -323,7 +323,7 @@ impl From<&cr::RegistrationRequest> for RegistrationRequest {
             service: r.service.clone(),
             grade: r.grade.clone(),
             function: r.function.clone(),
-            acknowledged: r.acknowledged.iter().cloned().collect(),
+            acknowledged: r.acknowledged.iter().map(str::to_string).collect(),
             attendance: r.attendance.into(),
         }
     }

@@ -144,7 +144,11 @@ pub fn reading<'py>(py: Python<'py>, r: &MailReading) -> PyResult<Bound<'py, PyD
     req.set_item("function", &r.request.function)?;
     req.set_item(
         "acknowledged",
-        r.request.acknowledged.iter().cloned().collect::<Vec<_>>(),
+        r.request
+            .acknowledged
+            .iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
     )?;
     req.set_item("attendance", r.request.attendance.kind())?;
     d.set_item("request", req)?;

@@ -13,8 +13,6 @@
 //! same function ([`request_with`]), so they raise the same errors in the
 //! same order. Nothing here decides a rule: the core judges every request.
 
-use std::collections::BTreeSet;
-
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -22,6 +20,7 @@ use pyo3::types::{PyBool, PyDict, PyList, PyString};
 
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::statutes::Statutes;
+use cimi_core::text::TextSet;
 
 use crate::convert::{flag, mapping_items, text, type_name, MAX_ITEMS};
 use crate::errors::invalid_argument;
@@ -89,22 +88,28 @@ fn text_or_empty<'py>(
 fn acknowledged<'py>(
     read: &mut ReadText<'_, 'py>,
     value: Option<&Bound<'py, PyAny>>,
-) -> PyResult<(bool, BTreeSet<String>)> {
+    lists: &mut AckLists<'py>,
+) -> PyResult<(bool, TextSet)> {
     let field = "acknowledged";
     let value = match value {
         Some(v) if !v.is_none() => v,
-        _ => return Ok((false, BTreeSet::new())),
+        _ => return Ok((false, TextSet::new())),
     };
     if value.is_instance_of::<PyBool>() {
-        return Ok((flag(value, field)?, BTreeSet::new()));
+        return Ok((flag(value, field)?, TextSet::new()));
     }
     if let Ok(list) = value.cast_exact::<PyList>() {
         // The common case, without the iterator protocol.
-        let mut ids = BTreeSet::new();
-        for item in list.iter() {
-            ids.insert(read(&item, field)?);
+        if let Some(set) = lists.get(list) {
+            return Ok((false, set));
         }
-        return Ok((false, ids));
+        let mut ids = Vec::with_capacity(list.len());
+        for item in list.iter() {
+            ids.push(read(&item, field)?);
+        }
+        let set: TextSet = ids.iter().collect();
+        lists.put(list, &set);
+        return Ok((false, set));
     }
     if value.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(format!(
@@ -117,14 +122,50 @@ fn acknowledged<'py>(
             type_name(value)
         ))
     })?;
-    let mut ids = BTreeSet::new();
+    let mut ids = Vec::new();
     for item in iter {
-        ids.insert(read(&item?, field)?);
+        ids.push(read(&item?, field)?);
     }
-    Ok((false, ids))
+    Ok((false, ids.iter().collect()))
 }
 
-/// `attendance`: `None` (on site) or the kind of a mode.
+/// At most this many distinct `acknowledged` lists are remembered in a batch.
+const ACK_LISTS_MAX: usize = 8;
+/// Lists longer than this are not remembered.
+const ACK_ITEMS_MAX: usize = 16;
+
+/// The `acknowledged` lists of a batch, by the identity of their items: rows
+/// built from one constant (`list(OBLIGATIONS)`) are distinct lists of the
+/// same `str` objects, and share one set (one reference-counted text).
+/// The items are held, so no other object takes their addresses.
+#[derive(Default)]
+struct AckLists<'py> {
+    known: Vec<(Vec<Bound<'py, PyAny>>, TextSet)>,
+}
+
+impl<'py> AckLists<'py> {
+    fn same(items: &[Bound<'py, PyAny>], list: &Bound<'py, PyList>) -> bool {
+        items.len() == list.len()
+            && items
+                .iter()
+                .zip(list.iter())
+                .all(|(a, b)| a.as_ptr() == b.as_ptr())
+    }
+
+    fn get(&self, list: &Bound<'py, PyList>) -> Option<TextSet> {
+        self.known
+            .iter()
+            .find(|(items, _)| Self::same(items, list))
+            .map(|(_, set)| set.clone())
+    }
+
+    fn put(&mut self, list: &Bound<'py, PyList>, set: &TextSet) {
+        if self.known.len() < ACK_LISTS_MAX && list.len() <= ACK_ITEMS_MAX {
+            self.known.push((list.iter().collect(), set.clone()));
+        }
+    }
+}
+
 fn attendance<'py>(
     read: &mut ReadText<'_, 'py>,
     value: Option<&Bound<'py, PyAny>>,
@@ -152,18 +193,26 @@ pub fn request(
     ack: Option<&Bound<'_, PyAny>>,
     mode: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Request> {
-    request_with(&mut |v, field| text(v, field), email, texts, ack, mode)
+    request_with(
+        &mut |v, field| text(v, field),
+        &mut AckLists::default(),
+        email,
+        texts,
+        ack,
+        mode,
+    )
 }
 
 /// [`request`], reading the texts with `read`.
 fn request_with<'py>(
     read: &mut ReadText<'_, 'py>,
+    lists: &mut AckLists<'py>,
     email: &Bound<'py, PyAny>,
     [family_name, given_name, service, grade, function]: [Option<&Bound<'py, PyAny>>; 5],
     ack: Option<&Bound<'py, PyAny>>,
     mode: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Request> {
-    let (acknowledge_all, acknowledged) = acknowledged(read, ack)?;
+    let (acknowledge_all, acknowledged) = acknowledged(read, ack, lists)?;
     Ok(Request {
         request: RegistrationRequest {
             email: read(email, "email")?,
@@ -183,16 +232,14 @@ fn request_with<'py>(
 pub fn resolve(request: Request, statutes: &Statutes) -> RegistrationRequest {
     let mut r = request.request;
     if request.acknowledge_all {
-        acknowledge_all(&mut r, statutes);
+        r.acknowledged = every_obligation(statutes);
     }
     r
 }
 
-/// Adds every obligation of the statutes to the request.
-fn acknowledge_all(request: &mut RegistrationRequest, statutes: &Statutes) {
-    request
-        .acknowledged
-        .extend(statutes.obligations.iter().map(|o| o.id.clone()));
+/// What `acknowledged=True` stands for (such a request acknowledges nothing else).
+fn every_obligation(statutes: &Statutes) -> TextSet {
+    statutes.obligations.iter().map(|o| o.id.as_str()).collect()
 }
 
 // ----- the keys of a row -------------------------------------------------------------
@@ -411,6 +458,7 @@ impl Batch {
         };
         let mut rows = RowReader::new(requests.py());
         let mut cache = TextCache::new();
+        let mut lists = AckLists::default();
         let read = &mut |v: &Bound<'py, PyAny>, field: &str| cache.text(v, field);
         for (index, item) in iter.enumerate() {
             if index == MAX_ITEMS {
@@ -429,6 +477,7 @@ impl Batch {
             })?;
             let request = request_with(
                 read,
+                &mut lists,
                 email,
                 [family_name, given_name, service, grade, function],
                 ack,
@@ -444,8 +493,11 @@ impl Batch {
 
     /// The core requests, `acknowledged=True` resolved against `statutes`.
     pub fn resolve(&mut self, statutes: &Statutes) -> &[RegistrationRequest] {
-        for &index in &self.acknowledge_all {
-            acknowledge_all(&mut self.requests[index], statutes);
+        if !self.acknowledge_all.is_empty() {
+            let all = every_obligation(statutes);
+            for &index in &self.acknowledge_all {
+                self.requests[index].acknowledged = all.clone();
+            }
         }
         self.acknowledge_all.clear();
         &self.requests

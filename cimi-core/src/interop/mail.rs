@@ -913,7 +913,7 @@ impl Padded {
 }
 
 /// The obligations the lines acknowledge.
-fn acknowledged(community: &Community, pairs: &[(String, String)]) -> BTreeSet<String> {
+fn acknowledged(community: &Community, pairs: &[(String, String)]) -> crate::text::TextSet {
     let obligations = &community.statutes().obligations;
     let matching = |item: &str| -> Option<String> {
         let key = loose_key(item);
@@ -954,7 +954,7 @@ fn acknowledged(community: &Community, pairs: &[(String, String)]) -> BTreeSet<S
             acked.extend(matching(key));
         }
     }
-    acked
+    acked.into_iter().collect()
 }
 
 fn attendance(value: &str) -> Option<AttendanceMode> {
