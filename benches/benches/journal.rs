@@ -13,9 +13,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use cimi_benches::{request_of, schedule, t0};
+use cimi_benches::{request_of, schedule, t0, MemoryStorage};
 use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::journal::{encode_frame, replay, Storage, Store, SyncPolicy};
+use cimi_core::journal::{encode_frame, replay, Store, SyncPolicy};
 use cimi_core::Community;
 
 fn env(name: &str, default: usize) -> usize {
@@ -48,24 +48,6 @@ fn store(dir: &PathBuf, policy: SyncPolicy) -> (Store, cimi_core::ids::MemberId)
 }
 
 /// In-memory storage to collect journal bytes.
-struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-impl Storage for Memory {
-    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(())
-    }
-    fn sync(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
-        self.0.lock().unwrap().truncate(len as usize);
-        Ok(())
-    }
-    fn len(&self) -> u64 {
-        self.0.lock().unwrap().len() as u64
-    }
-}
-
 fn main() {
     let n_sync = env("CIMI_BENCH_SYNC_RECORDS", 2_000);
     let n_replay = env("CIMI_BENCH_RECORDS", 1_000_000);
@@ -159,7 +141,7 @@ fn main() {
     let people = cimi_benches::directory(n_replay / 2 + 1, 9);
     let mut writer = Store::with_storage(
         base.clone(),
-        Box::new(Memory(bytes.clone())),
+        Box::new(MemoryStorage(bytes.clone())),
         SyncPolicy::Never,
     );
     let mut written = 0;

@@ -18,11 +18,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::community::MemberProfile;
+use cimi_core::journal::Storage;
 use cimi_core::member::Affiliation;
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::Community;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::sync::{Arc, Mutex};
 
 /// One generated agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -463,25 +465,70 @@ pub fn statutes() -> cimi_core::Statutes {
     s
 }
 
+/// The profile a person gives when joining.
+pub fn profile_of(p: &Person) -> MemberProfile {
+    MemberProfile {
+        family_name: p.family_name.clone(),
+        given_name: p.given_name.clone(),
+        service: p.affiliation.last().cloned().unwrap_or_default(),
+        grade: p.grade.clone(),
+        function: p.function.clone(),
+        corps: None,
+        affiliation: Affiliation::new(p.affiliation.iter().cloned()),
+        skills: p.skills.iter().cloned().collect(),
+        interests: Default::default(),
+    }
+}
+
 /// A community whose directory holds these people (added at `at`).
 pub fn community(people: &[Person], at: DateTime<Utc>) -> Community {
     let mut c = Community::new(statutes()).expect("valid statutes");
     for p in people {
-        let profile = MemberProfile {
-            family_name: p.family_name.clone(),
-            given_name: p.given_name.clone(),
-            service: p.affiliation.last().cloned().unwrap_or_default(),
-            grade: p.grade.clone(),
-            function: p.function.clone(),
-            corps: None,
-            affiliation: Affiliation::new(p.affiliation.iter().cloned()),
-            skills: p.skills.iter().cloned().collect(),
-            interests: Default::default(),
-        };
-        c.add_member(&p.email, profile, at)
+        c.add_member(&p.email, profile_of(p), at)
             .expect("generated members are valid");
     }
     c
+}
+
+/// Journal storage in memory: the bytes stay with whoever holds the other
+/// end of the `Arc`.
+pub struct MemoryStorage(pub Arc<Mutex<Vec<u8>>>);
+
+impl Storage for MemoryStorage {
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.bytes().extend_from_slice(bytes);
+        Ok(())
+    }
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        self.bytes()
+            .truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(())
+    }
+    fn len(&self) -> u64 {
+        self.bytes().len() as u64
+    }
+}
+
+impl MemoryStorage {
+    fn bytes(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Resident size of this process, from `/proc/self/statm` (0 where there is none).
+pub fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
 }
 
 /// One generated operation.

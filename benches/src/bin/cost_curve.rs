@@ -18,44 +18,18 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use cimi_benches::{community, directory, request_of, schedule, t0, Person};
+use cimi_benches::{
+    community, directory, profile_of, request_of, rss_bytes, schedule, t0, MemoryStorage, Person,
+};
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::journal::{replay, Storage, Store, SyncPolicy};
+use cimi_core::journal::{replay, Store, SyncPolicy};
 use cimi_core::Community;
-
-fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
 
 fn secs(f: impl FnOnce()) -> f64 {
     let start = Instant::now();
     f();
     start.elapsed().as_secs_f64()
-}
-
-struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-impl Storage for Memory {
-    fn append(&mut self, b: &[u8]) -> std::io::Result<()> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(())
-    }
-    fn sync(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn truncate(&mut self, l: u64) -> std::io::Result<()> {
-        self.0.lock().unwrap().truncate(l as usize);
-        Ok(())
-    }
-    fn len(&self) -> u64 {
-        self.0.lock().unwrap().len() as u64
-    }
 }
 
 /// Cancel-and-promote cost with a waiting list of `waiting`, per operation.
@@ -147,18 +121,18 @@ fn main() {
         });
         drop(json);
 
-        // The same community as a journal.
+        // The same community as a journal (the same profiles).
         let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let mut store = Store::with_storage(
             Community::new(cimi_benches::statutes()).unwrap(),
-            Box::new(Memory(bytes.clone())),
+            Box::new(MemoryStorage(bytes.clone())),
             SyncPolicy::Never,
         );
         for chunk in people.chunks(10_000) {
             store
                 .execute("bench", |c| {
                     for p in chunk {
-                        c.add_member(&p.email, Default::default(), t0())?;
+                        c.add_member(&p.email, profile_of(p), t0())?;
                     }
                     Ok(())
                 })
