@@ -347,6 +347,17 @@ fn has_forbidden_chars(s: &str) -> bool {
     !is_printable_ascii(s) && crate::address::scan_text(s).0
 }
 
+/// `str::trim`, answered at once when both ends are visible ASCII (the
+/// common case; other ends may be spaces, which need decoding).
+fn trim(s: &str) -> &str {
+    let ends = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if ends(s.as_bytes().first()) && ends(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Whether every byte is printable ASCII, the common case, which needs no
 /// decoding (one character per byte). No early exit: the loop vectorises.
 fn is_printable_ascii(s: &str) -> bool {
@@ -1523,10 +1534,11 @@ impl Community {
         })
     }
 
-    fn check_fields(&self, req: &RegistrationRequest) -> Result<(), Refusal> {
+    /// The request's fields, trimmed, in [`Field::ALL`]'s order, once checked.
+    fn check_fields<'r>(&self, req: &'r RegistrationRequest) -> Result<[&'r str; 5], Refusal> {
         let policy = &self.statutes.policy;
-        for field in Field::ALL {
-            let value = req.field(field).trim();
+        let values = Field::ALL.map(|field| trim(req.field(field)));
+        for (field, value) in Field::ALL.into_iter().zip(values) {
             let chars = if is_printable_ascii(value) {
                 value.len()
             } else {
@@ -1557,7 +1569,7 @@ impl Community {
                 });
             }
         }
-        Ok(())
+        Ok(values)
     }
 
     fn check_window(event: &Event, at: DateTime<Utc>) -> Result<(), Refusal> {
@@ -1625,7 +1637,7 @@ impl Community {
             }
         }
         Self::check_window(ev, at)?;
-        self.check_fields(req)?;
+        let values = self.check_fields(req)?;
 
         let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
         let room = book.has_room(ev, &audience);
@@ -1668,14 +1680,7 @@ impl Community {
 
         // Membership de fait: create or refresh.
         let texts = &mut self.members.interner;
-        let fields = [
-            &req.family_name,
-            &req.given_name,
-            &req.service,
-            &req.grade,
-            &req.function,
-        ]
-        .map(|f| texts.intern(f.trim()));
+        let fields = values.map(|value| texts.intern(value));
         let member_id = self.participate(existing_member, email, at, |member| {
             let [family, given, service, grade, function] = fields;
             member.family_name = family;
@@ -2156,4 +2161,22 @@ struct Document {
     help_requests: Vec<HelpRequest>,
     #[serde(default)]
     watch_items: Vec<WatchItem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcuts of the registration path answer as the general tests do.
+        #[test]
+        fn text_shortcuts_agree(s in "([ -~]|\\s|\\PC|[\\u{0}-\\u{20}\\u{85}\\u{a0}])*") {
+            prop_assert_eq!(trim(&s), s.trim());
+            if is_printable_ascii(&s) {
+                prop_assert!(!s.chars().any(crate::address::is_control_or_invisible));
+                prop_assert_eq!(s.len(), s.chars().count());
+            }
+        }
+    }
 }
