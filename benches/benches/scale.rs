@@ -36,17 +36,16 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hint::black_box;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cimi_benches::{
-    community, directory, profile_of, request_of, rss_bytes, schedule, statutes, t0, MemoryStorage,
+    community, directory, journal_of, request_of, rss_bytes, rush_event, schedule, statutes, t0,
     Person,
 };
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
 use cimi_core::ids::{EventId, RegistrationId};
-use cimi_core::journal::{replay, Store, SyncPolicy};
+use cimi_core::journal::replay;
 use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
 use cimi_core::Community;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
@@ -104,30 +103,6 @@ fn measure_memory(n: usize) -> f64 {
     after.saturating_sub(before) as f64 / n as f64
 }
 
-/// The journal of the same community: the members added in groups of 10,000
-/// through a store, written to memory.
-fn journal_of(people: &[Person]) -> Vec<u8> {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let mut store = Store::with_storage(
-        Community::new(statutes()).unwrap(),
-        Box::new(MemoryStorage(bytes.clone())),
-        SyncPolicy::Never,
-    );
-    for chunk in people.chunks(10_000) {
-        store
-            .execute("bench", |c| {
-                for p in chunk {
-                    c.add_member(&p.email, profile_of(p), t0())?;
-                }
-                Ok(())
-            })
-            .unwrap();
-    }
-    drop(store);
-    let journal = std::mem::take(&mut *bytes.lock().unwrap());
-    journal
-}
-
 fn replay_journal(journal: &[u8]) -> Community {
     let mut c = Community::new(statutes()).unwrap();
     replay(&mut c, journal, "journal.log", 0).unwrap();
@@ -139,10 +114,9 @@ fn replay_journal(journal: &[u8]) -> Community {
 /// People to register: generated with another seed, less those whose address
 /// the directory already has, so that every one is new to the community.
 const FRESH: usize = 20_000;
-/// Seats of the event they register for (as in `cost_curve`: the first half
-/// are confirmed, the second half waitlisted).
-const RUSH_SEATS: u32 = 10_000;
 
+/// The people register for [`rush_event`]'s 10,000 seats (as in `cost_curve`:
+/// the first half confirmed, the rest waitlisted).
 fn bench_register(cr: &mut Criterion, n: usize, people: &[Person], c: &Community) {
     let directory_keys: HashSet<String> = people.iter().map(|p| p.email.to_lowercase()).collect();
     let fresh: Vec<Person> = directory(FRESH, 7_777)
@@ -153,12 +127,7 @@ fn bench_register(cr: &mut Criterion, n: usize, people: &[Person], c: &Community
     let keys: Vec<String> = fresh.iter().map(|p| p.email.to_lowercase()).collect();
 
     let mut template = c.clone();
-    let ev = template
-        .schedule_event(
-            EventSpec::new(EventKind::Conference, "Rush", schedule(60), RUSH_SEATS),
-            t0(),
-        )
-        .unwrap();
+    let ev = rush_event(&mut template);
 
     let mut group = cr.benchmark_group("register");
     group
@@ -383,7 +352,7 @@ fn bench_cancel_promote(cr: &mut Criterion, n: usize, c: &Community) {
 
 fn bench_load_save(cr: &mut Criterion, n: usize, people: &[Person], c: &Community) {
     let json = c.to_json();
-    let journal = journal_of(people);
+    let journal = journal_of(people, t0());
     // Both loaders load the very same community.
     assert!(
         replay_journal(&journal) == *c,

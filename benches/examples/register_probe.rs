@@ -3,8 +3,7 @@
 //! copy of a community of `N` members; `N` is the first argument, default
 //! 10,000), repeated `REPEAT` times (default 20) on fresh copies, so that
 //! building the community is a small share of the profile.
-use cimi_benches::{community, directory, request_of, schedule, t0};
-use cimi_core::event::{EventKind, EventSpec};
+use cimi_benches::{community, directory, request_of, t0};
 use std::hint::black_box;
 fn main() {
     let n: usize = std::env::args()
@@ -21,12 +20,7 @@ fn main() {
     let mut total = 0.0;
     for _ in 0..repeat {
         let mut reg = c.clone();
-        let ev = reg
-            .schedule_event(
-                EventSpec::new(EventKind::Conference, "Rush", schedule(60), 10_000),
-                t0(),
-            )
-            .unwrap();
+        let ev = cimi_benches::rush_event(&mut reg);
         let start = std::time::Instant::now();
         for r in &requests {
             black_box(reg.register(ev, r, t0()).unwrap());

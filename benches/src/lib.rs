@@ -490,6 +490,45 @@ pub fn community(people: &[Person], at: DateTime<Utc>) -> Community {
     c
 }
 
+/// The journal of the community of these people: each added, with its
+/// profile, by operations of 10,000 through a store writing to memory.
+pub fn journal_of(people: &[Person], at: DateTime<Utc>) -> Vec<u8> {
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let mut store = cimi_core::journal::Store::with_storage(
+        Community::new(statutes()).expect("valid statutes"),
+        Box::new(MemoryStorage(bytes.clone())),
+        cimi_core::journal::SyncPolicy::Never,
+    );
+    for chunk in people.chunks(10_000) {
+        store
+            .execute("bench", |c| {
+                for p in chunk {
+                    c.add_member(&p.email, profile_of(p), at)?;
+                }
+                Ok(())
+            })
+            .expect("generated members are valid");
+    }
+    drop(store);
+    let journal = std::mem::take(
+        &mut *bytes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    journal
+}
+
+/// The event of a registration rush: a conference of 10,000 seats in 60
+/// days, open at once.
+pub fn rush_event(c: &mut Community) -> cimi_core::ids::EventId {
+    use cimi_core::event::{EventKind, EventSpec};
+    c.schedule_event(
+        EventSpec::new(EventKind::Conference, "Rush", schedule(60), 10_000),
+        t0(),
+    )
+    .expect("a valid event")
+}
+
 /// Journal storage in memory: the bytes stay with whoever holds the other
 /// end of the `Arc`.
 pub struct MemoryStorage(pub Arc<Mutex<Vec<u8>>>);

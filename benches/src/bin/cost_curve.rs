@@ -18,12 +18,10 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use cimi_benches::{
-    community, directory, profile_of, request_of, rss_bytes, schedule, t0, MemoryStorage, Person,
-};
+use cimi_benches::{community, directory, request_of, rss_bytes, schedule, t0, Person};
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::journal::{replay, Store, SyncPolicy};
+use cimi_core::journal::replay;
 use cimi_core::Community;
 
 fn secs(f: impl FnOnce()) -> f64 {
@@ -88,12 +86,7 @@ fn main() {
         // One registration decision: new people on a large event.
         let fresh = directory(20_000, 7_777);
         let mut reg = c.clone();
-        let ev = reg
-            .schedule_event(
-                EventSpec::new(EventKind::Conference, "Rush", schedule(60), 10_000),
-                t0(),
-            )
-            .unwrap();
+        let ev = cimi_benches::rush_event(&mut reg);
         let requests: Vec<_> = fresh.iter().map(request_of).collect();
         let register = secs(|| {
             for r in &requests {
@@ -122,24 +115,7 @@ fn main() {
         drop(json);
 
         // The same community as a journal (the same profiles).
-        let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut store = Store::with_storage(
-            Community::new(cimi_benches::statutes()).unwrap(),
-            Box::new(MemoryStorage(bytes.clone())),
-            SyncPolicy::Never,
-        );
-        for chunk in people.chunks(10_000) {
-            store
-                .execute("bench", |c| {
-                    for p in chunk {
-                        c.add_member(&p.email, profile_of(p), t0())?;
-                    }
-                    Ok(())
-                })
-                .unwrap();
-        }
-        drop(store);
-        let journal = std::mem::take(&mut *bytes.lock().unwrap());
+        let journal = cimi_benches::journal_of(&people, t0());
         let load_journal = secs(|| {
             let mut c = Community::new(cimi_benches::statutes()).unwrap();
             replay(&mut c, &journal, "journal.log", 0).unwrap();
