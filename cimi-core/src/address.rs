@@ -217,13 +217,18 @@ pub(crate) fn is_control_or_invisible(c: char) -> bool {
 /// ```
 pub(crate) fn scan_text(s: &str) -> (bool, usize) {
     let b = s.as_bytes();
-    let (mut bad, mut chars) = (false, 0);
-    for (i, &c) in b.iter().enumerate() {
-        chars += usize::from(c & 0xC0 != 0x80);
+    let (mut bad, mut chars, mut i) = (false, 0, 0);
+    while i < b.len() {
+        let c = b[i];
+        chars += 1;
+        if c < 0x80 {
+            // C0 controls and DEL.
+            bad |= c < 0x20 || c == 0x7F;
+            i += 1;
+            continue;
+        }
         let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
         bad |= match c {
-            // C0 controls and DEL.
-            0x00..=0x1F | 0x7F => true,
             // C1 controls, U+0080..U+009F.
             0xC2 => matches!(next(1), 0x80..=0x9F),
             // U+061C arabic letter mark.
@@ -236,6 +241,12 @@ pub(crate) fn scan_text(s: &str) -> (bool, usize) {
             // U+FEFF.
             0xEF => next(1) == 0xBB && next(2) == 0xBF,
             _ => false,
+        };
+        // The length of the character, from its first byte (the text is UTF-8).
+        i += match c {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            _ => 2,
         };
     }
     (bad, chars)
@@ -407,9 +418,10 @@ fn parse_plain(text: &str) -> Option<crate::text::Text> {
         return None;
     }
     // At least two labels; the last not all digits.
-    let (mut labels, mut start) = (1, 0);
+    let (mut labels, mut start, mut upper) = (1, 0, false);
     for (i, &b) in domain.iter().enumerate() {
         bad |= !PLAIN_DOMAIN[usize::from(b)];
+        upper |= b.is_ascii_uppercase();
         if b == b'.' {
             bad |= !plain_label(&domain[start..i]);
             labels += 1;
@@ -420,7 +432,7 @@ fn parse_plain(text: &str) -> Option<crate::text::Text> {
     if bad || labels < 2 || !plain_label(last) || last.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if !domain.iter().any(u8::is_ascii_uppercase) {
+    if !upper {
         // Already normal: a plain copy.
         return Some(crate::text::Text::from(text));
     }
