@@ -287,7 +287,13 @@ impl TextSet {
 
     /// Whether the set holds that element.
     pub fn contains(&self, item: &str) -> bool {
-        self.iter().any(|s| s == item)
+        // By bytes: the separator is one byte, and no element holds it.
+        let separator = SEPARATOR as u8;
+        self.0.as_deref().is_some_and(|all| {
+            all.as_bytes()
+                .split(|&b| b == separator)
+                .any(|s| s == item.as_bytes())
+        })
     }
 
     /// How many elements.
@@ -507,6 +513,21 @@ mod tests {
         i.release(&c);
         assert_eq!(i.len(), 1, "still used by another holder");
         drop(d);
+    }
+
+    proptest::proptest! {
+        /// `contains` (by bytes) answers as looking at each element does.
+        #[test]
+        fn set_contains_its_elements_only(
+            items in proptest::collection::vec("[a-c\u{1F}é]{0,3}", 0..5),
+            probe in "[a-c\u{1F}é]{0,3}",
+        ) {
+            let set: TextSet = items.iter().collect();
+            proptest::prop_assert_eq!(set.contains(&probe), set.iter().any(|s| s == probe));
+            for item in set.iter() {
+                proptest::prop_assert!(set.contains(item));
+            }
+        }
     }
 
     #[test]
