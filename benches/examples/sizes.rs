@@ -1,6 +1,6 @@
 //! Sizes of the stored records, for the memory budget of benches/README.md.
-use cimi_core::member::{Consent, Member};
 use cimi_core::community::RegistrationOutcome;
+use cimi_core::member::{Consent, Member};
 use cimi_core::registration::Registration;
 use std::mem::size_of;
 fn main() {
