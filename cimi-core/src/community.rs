@@ -1612,7 +1612,7 @@ impl Community {
         req: &RegistrationRequest,
         at: DateTime<Utc>,
     ) -> Result<RegistrationOutcome, Error> {
-        // The events alone are borrowed: the audience is interned further on.
+        // The events alone are borrowed: the interner is used while `ev` is held.
         let ev = event_in(&self.events, event)?;
         let email =
             EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;

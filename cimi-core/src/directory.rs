@@ -47,7 +47,8 @@ fn spread(hash: u32) -> u64 {
     u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// The hash of an address in lowercase, without copying it when it is short.
+/// The hash of an address, ignoring ASCII case (the identity of a person),
+/// without copying it when it is short.
 fn address_hash(hasher: &Hasher, address: &str) -> u32 {
     let bytes = address.as_bytes();
     // Room for nearly every address on the stack; longer ones are copied.
@@ -65,9 +66,11 @@ fn address_hash(hasher: &Hasher, address: &str) -> u32 {
     (full >> 32) as u32
 }
 
+/// A copy grows as the original would: it keeps the vector's spare room (a
+/// derived clone would not, and the copy's first new member would then move
+/// millions of members at once).
 impl Clone for Directory {
     fn clone(&self) -> Self {
-        // The copy keeps the spare room: it is usually made to grow.
         let mut members = IdTable::with_capacity(self.members.capacity());
         members.extend_ordered(self.members.values());
         Directory {
@@ -86,22 +89,27 @@ impl PartialEq for Directory {
 }
 
 impl Directory {
+    /// How many members (erased ones included).
     pub(crate) fn len(&self) -> usize {
         self.members.len()
     }
 
+    /// A member by identifier.
     pub(crate) fn get(&self, id: &MemberId) -> Option<&Member> {
         self.members.get(id)
     }
 
+    /// Whether that identifier is taken.
     pub(crate) fn contains_key(&self, id: &MemberId) -> bool {
         self.members.contains_key(id)
     }
 
+    /// Every member, by identifier.
     pub(crate) fn values(&self) -> std::slice::Iter<'_, Member> {
         self.members.values()
     }
 
+    /// The live (not erased) member with that address, ignoring ASCII case.
     pub(crate) fn by_address(&self, address: &str) -> Option<MemberId> {
         let hash = address_hash(&self.hasher, address);
         self.by_address
@@ -201,6 +209,7 @@ impl Directory {
         old
     }
 
+    /// Removes a member (undo of its creation).
     pub(crate) fn remove(&mut self, id: &MemberId) -> Option<Member> {
         let slot = self.members.slot(*id)?;
         self.unindex(slot);
@@ -212,6 +221,7 @@ impl Directory {
         Some(old)
     }
 
+    /// Lets the interner forget the texts of a version nobody holds any more.
     pub(crate) fn release(&mut self, member: &Member) {
         member.release(&mut self.interner);
     }

@@ -86,6 +86,7 @@ impl Text {
     }
 
     /// How many owners share this text (the community's own copy included).
+    /// A text around an `ArcStr` built elsewhere.
     pub(crate) fn from_arc(text: ArcStr) -> Text {
         Text(text)
     }
@@ -481,6 +482,7 @@ impl Interner {
         }
     }
 
+    /// How many distinct texts are held.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.words.len() + self.sets.len()
