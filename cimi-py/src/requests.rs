@@ -166,6 +166,7 @@ impl<'py> AckLists<'py> {
     }
 }
 
+/// `attendance`: `None` (on site) or the kind of a mode.
 fn attendance<'py>(
     read: &mut ReadText<'_, 'py>,
     value: Option<&Bound<'py, PyAny>>,
