@@ -877,3 +877,27 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod validation_tests {
+    use super::*;
+
+    #[test]
+    fn an_obligation_id_with_a_control_or_invisible_character_is_refused() {
+        for id in ["pssi\u{1F}x", "ps\u{200B}si", "pssi\n"] {
+            let mut s = Statutes::cimi();
+            s.obligations[0].id = id.into();
+            assert!(
+                matches!(
+                    s.validate(),
+                    Err(StatutesError::InvalidValue {
+                        field: "obligations.id",
+                        ..
+                    })
+                ),
+                "{id:?}"
+            );
+        }
+        assert!(Statutes::cimi().validate().is_ok());
+    }
+}
