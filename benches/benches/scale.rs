@@ -115,6 +115,50 @@ fn replay_journal(journal: &[u8]) -> Community {
 /// the directory already has, so that every one is new to the community.
 const FRESH: usize = 20_000;
 
+/// Inputs each used once on a state that they change (a community one
+/// registers into, a set one inserts into): when they have all been used, the
+/// state is a fresh copy again, made outside the timing.
+struct Pool<'a, S, T, F: Fn() -> S> {
+    items: &'a [T],
+    fresh: F,
+    state: S,
+    next: usize,
+}
+
+impl<'a, S, T, F: Fn() -> S> Pool<'a, S, T, F> {
+    fn new(items: &'a [T], fresh: F) -> Self {
+        let state = fresh();
+        Pool {
+            items,
+            fresh,
+            state,
+            next: 0,
+        }
+    }
+
+    /// The time `op` takes on the next `iters` inputs, copies excluded.
+    fn time(&mut self, iters: u64, mut op: impl FnMut(&mut S, &T)) -> Duration {
+        let mut total = Duration::ZERO;
+        let mut left = iters as usize;
+        while left > 0 {
+            if self.next == self.items.len() {
+                self.state = (self.fresh)();
+                self.next = 0;
+            }
+            let k = left.min(self.items.len() - self.next);
+            let batch = &self.items[self.next..self.next + k];
+            let start = Instant::now();
+            for item in batch {
+                op(&mut self.state, item);
+            }
+            total += start.elapsed();
+            self.next += k;
+            left -= k;
+        }
+        total
+    }
+}
+
 /// The people register for [`rush_event`]'s 10,000 seats (as in `cost_curve`:
 /// the first half confirmed, the rest waitlisted).
 fn bench_register(cr: &mut Criterion, n: usize, people: &[Person], c: &Community) {
@@ -138,57 +182,24 @@ fn bench_register(cr: &mut Criterion, n: usize, people: &[Person], c: &Community
     // Registering changes the community: each request is sent once, to a
     // clone of the template; once they have all been sent, a fresh clone is
     // made, outside the timing.
-    let mut state = template.clone();
-    let mut next = 0;
+    let mut pool = Pool::new(&requests, || template.clone());
     group.bench_function(BenchmarkId::new("community_register", n), |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            let mut left = iters as usize;
-            while left > 0 {
-                if next == requests.len() {
-                    state = template.clone();
-                    next = 0;
-                }
-                let k = left.min(requests.len() - next);
-                let batch = &requests[next..next + k];
-                let start = Instant::now();
-                for r in batch {
-                    black_box(state.register(ev, black_box(r), t0()).unwrap());
-                }
-                total += start.elapsed();
-                next += k;
-                left -= k;
-            }
-            total
+            pool.time(iters, |state, r| {
+                black_box(state.register(ev, black_box(r), t0()).unwrap());
+            })
         })
     });
-    drop(state);
-    drop(template);
+    drop(pool);
 
     // The baseline, the same way: each address inserted once into a clone of
     // the directory's set.
-    let mut set = directory_keys.clone();
-    let mut next = 0;
+    let mut pool = Pool::new(&keys, || directory_keys.clone());
     group.bench_function(BenchmarkId::new("hashset_insert", n), |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            let mut left = iters as usize;
-            while left > 0 {
-                if next == keys.len() {
-                    set = directory_keys.clone();
-                    next = 0;
-                }
-                let k = left.min(keys.len() - next);
-                let batch = &keys[next..next + k];
-                let start = Instant::now();
-                for key in batch {
-                    black_box(set.insert(black_box(key).clone()));
-                }
-                total += start.elapsed();
-                next += k;
-                left -= k;
-            }
-            total
+            pool.time(iters, |set, key| {
+                black_box(set.insert(black_box(key).clone()));
+            })
         })
     });
     group.finish();
