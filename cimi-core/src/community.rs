@@ -43,7 +43,7 @@ use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, Membe
 use crate::registration::{
     AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
 };
-use crate::statutes::{AddressRules, Statutes, Violation};
+use crate::statutes::{RegistrationRules, Statutes, Violation};
 use crate::table::IdTable;
 use crate::text::Text;
 use crate::watch::{WatchItem, WatchItemId};
@@ -272,8 +272,9 @@ fn one() -> u64 {
 #[derive(Clone)]
 pub struct Community {
     pub(crate) statutes: Statutes,
-    /// The statutes' address rules, compiled; follows every change of statutes.
-    rules: AddressRules,
+    /// The statutes' registration rules, compiled; follows every change of
+    /// statutes.
+    rules: RegistrationRules,
     pub(crate) members: Directory,
     pub(crate) events: BTreeMap<EventId, Event>,
     pub(crate) registrations: IdTable<Registration>,
@@ -426,7 +427,7 @@ impl Community {
     pub fn new(statutes: Statutes) -> Result<Community, Error> {
         statutes.validate()?;
         Ok(Community {
-            rules: AddressRules::new(&statutes),
+            rules: RegistrationRules::new(&statutes),
             statutes,
             members: Directory::default(),
             events: BTreeMap::new(),
@@ -816,7 +817,7 @@ impl Community {
         match record {
             Record::Statutes(s) => {
                 self.statutes = *s;
-                self.rules = AddressRules::new(&self.statutes);
+                self.rules = RegistrationRules::new(&self.statutes);
             }
             Record::Member(m) => self.put_member(*m, texts),
             Record::Event(e) => {
@@ -1558,14 +1559,9 @@ impl Community {
             }
         }
         if policy.require_acknowledgement {
-            if let Some(o) = self
-                .statutes
-                .obligations
-                .iter()
-                .find(|o| !req.acknowledged.contains(&o.id))
-            {
+            if let Some(o) = self.rules.unacknowledged(&req.acknowledged) {
                 return Err(Refusal::ObligationNotAcknowledged {
-                    obligation: o.id.clone(),
+                    obligation: o.to_string(),
                 });
             }
         }
@@ -2173,6 +2169,10 @@ mod tests {
         #[test]
         fn text_shortcuts_agree(s in "([ -~]|\\s|\\PC|[\\u{0}-\\u{20}\\u{85}\\u{a0}])*") {
             prop_assert_eq!(trim(&s), s.trim());
+            prop_assert_eq!(
+                is_printable_ascii(&s),
+                s.bytes().all(|b| (0x20..0x7f).contains(&b))
+            );
             if is_printable_ascii(&s) {
                 prop_assert!(!s.chars().any(crate::address::is_control_or_invisible));
                 prop_assert_eq!(s.len(), s.chars().count());

@@ -117,28 +117,55 @@ pub struct RegistrationPolicy {
     pub require_acknowledgement: bool,
 }
 
-/// The statutes' address rules (who may register, which audience a person
-/// belongs to) compiled for judging many addresses; answers exactly as
-/// [`RegistrationPolicy::allows`] and [`Statutes::audience_of`].
+/// The statutes' registration rules compiled for judging many requests: the
+/// address rules (who may register, which audience a person belongs to),
+/// answering exactly as [`RegistrationPolicy::allows`] and
+/// [`Statutes::audience_of`], and the obligations to acknowledge.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct AddressRules {
+pub(crate) struct RegistrationRules {
     /// `None`: the policy allows every valid address.
     allowed: Option<PatternSet>,
     /// The audiences in the statutes' order, their identifiers shared.
     audiences: Vec<(crate::text::Text, PatternSet)>,
+    /// The obligations' identifiers, in the statutes' order.
+    obligations: Vec<crate::text::Text>,
+    /// The same as one set, when the set holds them all (validated
+    /// statutes' always do): the acknowledgements of nearly every request,
+    /// checked with one comparison.
+    every_obligation: Option<crate::text::TextSet>,
 }
 
-impl AddressRules {
-    pub(crate) fn new(statutes: &Statutes) -> AddressRules {
+impl RegistrationRules {
+    pub(crate) fn new(statutes: &Statutes) -> RegistrationRules {
         let allowed = &statutes.policy.allowed;
-        AddressRules {
+        let obligations: Vec<crate::text::Text> = statutes
+            .obligations
+            .iter()
+            .map(|o| o.id.as_str().into())
+            .collect();
+        let every: crate::text::TextSet = obligations.iter().map(|t| t.as_str()).collect();
+        RegistrationRules {
             allowed: (!allowed.is_empty()).then(|| PatternSet::new(allowed)),
             audiences: statutes
                 .audiences
                 .iter()
                 .map(|a| (a.id.as_str().into(), PatternSet::new(&a.patterns)))
                 .collect(),
+            every_obligation: (every.len() == obligations.len()).then_some(every),
+            obligations,
         }
+    }
+
+    /// The first obligation (in the statutes' order) these acknowledgements
+    /// miss, if any.
+    pub(crate) fn unacknowledged(&self, acknowledged: &crate::text::TextSet) -> Option<&str> {
+        if self.every_obligation.as_ref() == Some(acknowledged) {
+            return None;
+        }
+        self.obligations
+            .iter()
+            .find(|id| !acknowledged.contains(id))
+            .map(|id| id.as_str())
     }
 
     /// `None` when the policy refuses the address, else the first audience
@@ -864,7 +891,7 @@ mod tests {
                     patterns: ps.into_iter().map(pattern).collect(),
                 })
                 .collect();
-            let rules = AddressRules::new(&s);
+            let rules = RegistrationRules::new(&s);
             for (l, d) in addresses {
                 let local = if LOCALS[l] == "*" { "q" } else { LOCALS[l] };
                 let address = EmailAddress::parse(&format!("{local}@{}", ADDRESS_DOMAINS[d])).unwrap();
@@ -874,6 +901,38 @@ mod tests {
                     expected
                 );
             }
+        }
+
+        /// The compiled check of acknowledgements names the obligation that
+        /// looking for each one in turn finds first.
+        #[test]
+        fn compiled_acknowledgements_agree_with_the_obligations(
+            obligations in proptest::collection::vec(0..6usize, 0..5),
+            acknowledged in proptest::collection::vec(0..7usize, 0..7),
+        ) {
+            const IDS: [&str; 7] = ["pssi", "deontology", "charte", "rgpd", "a b", "é", "x"];
+            let mut s = Statutes::cimi();
+            s.obligations.truncate(1);
+            let template = s.obligations[0].clone();
+            let mut seen = std::collections::HashSet::new();
+            s.obligations = obligations
+                .into_iter()
+                .filter(|&i| seen.insert(i))
+                .map(|i| Obligation { id: IDS[i].into(), ..template.clone() })
+                .collect();
+            prop_assert!(s.validate().is_ok());
+            let acknowledged: crate::text::TextSet =
+                acknowledged.into_iter().map(|i| IDS[i]).collect();
+            let expected = s
+                .obligations
+                .iter()
+                .find(|o| !acknowledged.contains(&o.id))
+                .map(|o| o.id.as_str());
+            let rules = RegistrationRules::new(&s);
+            prop_assert_eq!(rules.unacknowledged(&acknowledged), expected);
+            // Acknowledging exactly the obligations, the fast path, passes.
+            let every: crate::text::TextSet = s.obligations.iter().map(|o| o.id.as_str()).collect();
+            prop_assert_eq!(rules.unacknowledged(&every), None);
         }
     }
 }
