@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::address::EmailAddress;
 use crate::change::{Action, Change, Record};
-use crate::directory::Directory;
+use crate::directory::{Directory, Lookup};
 use crate::error::{Entity, Error, FormatError, StateError};
 use crate::event::{
     Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
@@ -673,11 +673,18 @@ impl Community {
     /// [`commit`](Self::commit) for a member whose texts are the community's
     /// shared copies (a stored member, edited with interned texts); boxed
     /// into a record only when changes are recorded.
-    fn commit_member(&mut self, action: Action, at: DateTime<Utc>, member: Member) {
+    /// `found` is a lookup of its address, if the caller made one.
+    fn commit_member(
+        &mut self,
+        action: Action,
+        at: DateTime<Utc>,
+        member: Member,
+        found: Option<Lookup>,
+    ) {
         if self.recording {
             self.record(action, at, Record::Member(Box::new(member.clone())));
         }
-        self.put_member(member, Texts::Shared);
+        self.put_member(member, Texts::Shared, found);
     }
 
     /// [`commit`](Self::commit) for a registration whose audience is the
@@ -819,7 +826,7 @@ impl Community {
                 self.statutes = *s;
                 self.rules = RegistrationRules::new(&self.statutes);
             }
-            Record::Member(m) => self.put_member(*m, texts),
+            Record::Member(m) => self.put_member(*m, texts, None),
             Record::Event(e) => {
                 let e = *e;
                 self.next.event = self.next.event.max(e.id.get() + 1);
@@ -838,12 +845,12 @@ impl Community {
         }
     }
 
-    fn put_member(&mut self, m: Member, texts: Texts) {
+    fn put_member(&mut self, m: Member, texts: Texts, found: Option<Lookup>) {
         let id = m.id;
         self.next.member = self.next.member.max(id.get() + 1);
         let old = match texts {
             Texts::Own => self.members.put(m),
-            Texts::Shared => self.members.put_shared(m),
+            Texts::Shared => self.members.put_shared(m, found),
         };
         self.skills.update(old.as_ref(), &self.members[&id]);
     }
@@ -896,24 +903,19 @@ impl Community {
             .ok_or_else(|| Error::not_found(Entity::Member, id.get()))
     }
 
-    pub(crate) fn member_by_key(&self, key: &str) -> Option<&Member> {
-        self.members
-            .by_address(key)
-            .and_then(|id| self.members.get(&id))
-    }
-
     /// Records a participation at `at` by the person with this address
-    /// (`existing` is the member already holding it, if any): membership *de
-    /// fait* is created or refreshed, after `edit` updates the record; the
-    /// texts `edit` sets must come from the community's interner.
+    /// (`found` is the directory's lookup of it, naming the member already
+    /// holding it, if any): membership *de fait* is created or refreshed,
+    /// after `edit` updates the record; the texts `edit` sets must come from
+    /// the community's interner.
     pub(crate) fn participate(
         &mut self,
-        existing: Option<MemberId>,
+        found: Lookup,
         email: EmailAddress,
         at: DateTime<Utc>,
         edit: impl FnOnce(&mut Member),
     ) -> MemberId {
-        let (mut member, action) = match existing.and_then(|id| self.members.get(&id)) {
+        let (mut member, action) = match found.member.and_then(|id| self.members.get(&id)) {
             Some(m) => (m.clone(), Action::MemberUpdated),
             None => (
                 Member::new(MemberId::new(self.next.member), email, at),
@@ -923,7 +925,7 @@ impl Community {
         edit(&mut member);
         member.record_participation(at);
         let id = member.id;
-        self.commit_member(action, at, member);
+        self.commit_member(action, at, member, Some(found));
         id
     }
 
@@ -1623,8 +1625,8 @@ impl Community {
                 .join(", ");
             return Err(Refusal::AddressNotAllowed { allowed }.into());
         };
-        let existing_member = self.members.by_address(email.as_str());
-        if let Some(mid) = existing_member {
+        let found = self.members.lookup(email.as_str());
+        if let Some(mid) = found.member {
             if let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid)) {
                 return Ok(RegistrationOutcome {
                     registration: self.registrations[rid].clone(),
@@ -1677,7 +1679,7 @@ impl Community {
         // Membership de fait: create or refresh.
         let texts = &mut self.members.interner;
         let fields = values.map(|value| texts.intern(value));
-        let member_id = self.participate(existing_member, email, at, |member| {
+        let member_id = self.participate(found, email, at, |member| {
             let [family, given, service, grade, function] = fields;
             member.family_name = family;
             member.given_name = given;
@@ -1807,7 +1809,7 @@ impl Community {
         let mut m = self.members[&r.member].clone();
         m.record_participation(at);
         self.commit_registration(Action::CheckedIn, at, r.clone());
-        self.commit_member(Action::MemberUpdated, at, m);
+        self.commit_member(Action::MemberUpdated, at, m, None);
         Ok(r)
     }
 

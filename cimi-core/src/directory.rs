@@ -23,7 +23,25 @@ pub(crate) struct Directory {
     members: IdTable<Member>,
     by_address: HashTable<Entry>,
     hasher: Hasher,
+    /// Counts the changes of `by_address`, so that a [`Lookup`] knows whether
+    /// it still holds.
+    version: u64,
     pub(crate) interner: Interner,
+}
+
+/// An address looked up in the index: the live member holding it, if any,
+/// with what lets [`Directory::put_shared`] index a new member at that
+/// address without hashing it and probing the table again (a registration
+/// looks the address up first, and stores the person a moment later).
+///
+/// Good only for the directory that made it, and only until its index
+/// changes; a stale one is noticed and ignored.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lookup {
+    /// The live member with that address.
+    pub(crate) member: Option<MemberId>,
+    hash: u32,
+    version: u64,
 }
 
 /// A position in the members' vector and its address's hash, kept so that
@@ -77,6 +95,7 @@ impl Clone for Directory {
             members,
             by_address: self.by_address.clone(),
             hasher: self.hasher.clone(),
+            version: self.version,
             interner: self.interner.clone(),
         }
     }
@@ -111,8 +130,15 @@ impl Directory {
 
     /// The live (not erased) member with that address, ignoring ASCII case.
     pub(crate) fn by_address(&self, address: &str) -> Option<MemberId> {
+        self.lookup(address).member
+    }
+
+    /// [`by_address`](Self::by_address), kept for storing a new member with
+    /// that address.
+    pub(crate) fn lookup(&self, address: &str) -> Lookup {
         let hash = address_hash(&self.hasher, address);
-        self.by_address
+        let member = self
+            .by_address
             .find(spread(hash), |e| {
                 e.hash == hash
                     && self.members.rows()[e.slot as usize]
@@ -120,10 +146,16 @@ impl Directory {
                         .as_str()
                         .eq_ignore_ascii_case(address)
             })
-            .map(|e| self.members.rows()[e.slot as usize].id)
+            .map(|e| self.members.rows()[e.slot as usize].id);
+        Lookup {
+            member,
+            hash,
+            version: self.version,
+        }
     }
 
     fn unindex(&mut self, slot: usize) {
+        self.version += 1;
         let hash = address_hash(&self.hasher, self.members.rows()[slot].email.as_str());
         if let Ok(entry) = self
             .by_address
@@ -133,10 +165,26 @@ impl Directory {
         }
     }
 
-    fn index(&mut self, slot: usize) {
+    /// Indexes the member at `slot`; `absent` is a lookup of its address
+    /// that found no live member, if the caller has one.
+    fn index(&mut self, slot: usize, absent: Option<Lookup>) {
         let members = self.members.rows();
         let m = &members[slot];
         if m.is_erased() {
+            return;
+        }
+        self.version += 1;
+        if let Some(found) = absent.filter(|l| l.member.is_none() && l.version + 1 == self.version)
+        {
+            // Nothing changed the index since the address was found absent:
+            // the entry goes in without a second search.
+            debug_assert_eq!(found.hash, address_hash(&self.hasher, m.email.as_str()));
+            let entry = Entry {
+                slot: slot as u32,
+                hash: found.hash,
+            };
+            self.by_address
+                .insert_unique(spread(found.hash), entry, |e| e.table_hash());
             return;
         }
         let hash = address_hash(&self.hasher, m.email.as_str());
@@ -162,9 +210,10 @@ impl Directory {
     }
 
     fn reindex_all(&mut self) {
+        self.version += 1;
         self.by_address.clear();
         for slot in 0..self.members.len() {
-            self.index(slot);
+            self.index(slot, None);
         }
     }
 
@@ -172,12 +221,13 @@ impl Directory {
     /// previous version.
     pub(crate) fn put(&mut self, member: Member) -> Option<Member> {
         let member = member.shared(&mut self.interner);
-        self.put_shared(member)
+        self.put_shared(member, None)
     }
 
     /// [`put`](Self::put) for a member whose texts already come from this
-    /// directory's interner (or are empty).
-    pub(crate) fn put_shared(&mut self, member: Member) -> Option<Member> {
+    /// directory's interner (or are empty); `found` is a lookup of its
+    /// address, if the caller made one.
+    pub(crate) fn put_shared(&mut self, member: Member, found: Option<Lookup>) -> Option<Member> {
         let rows = self.members.rows();
         let old_address = self.members.slot(member.id).and_then(|slot| {
             let old = &rows[slot];
@@ -190,12 +240,12 @@ impl Directory {
         let old = match self.members.put(member) {
             Placed::Replaced(slot, old) => {
                 if old_address.is_some() {
-                    self.index(slot);
+                    self.index(slot, None);
                 }
                 Some(old)
             }
             Placed::Appended(slot) => {
-                self.index(slot);
+                self.index(slot, found);
                 None
             }
             Placed::Inserted => {
@@ -228,6 +278,7 @@ impl Directory {
 
     /// Stores members given in increasing identifier order (loading).
     pub(crate) fn reserve(&mut self, additional: usize) {
+        self.version += 1;
         self.members.reserve(additional);
         self.by_address.reserve(additional, |e| e.table_hash());
     }
@@ -237,5 +288,33 @@ impl std::ops::Index<&MemberId> for Directory {
     type Output = Member;
     fn index(&self, id: &MemberId) -> &Member {
         &self.members[id]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::EmailAddress;
+
+    /// A lookup that found an address absent no longer holds once the index
+    /// changed: the member put with it replaces the entry instead of adding
+    /// a second one.
+    #[test]
+    fn a_stale_lookup_is_ignored() {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let address = EmailAddress::parse("ada@x.gouv.fr").unwrap();
+        let mut d = Directory::default();
+        let found = d.lookup("ADA@x.gouv.fr");
+        assert_eq!(found.member, None);
+        d.put_shared(Member::new(MemberId::new(1), address.clone(), at), None);
+        d.put_shared(Member::new(MemberId::new(2), address, at), Some(found));
+        assert_eq!(d.by_address("ada@X.gouv.fr"), Some(MemberId::new(2)));
+        assert_eq!(d.by_address.len(), 1);
+        // A fresh lookup is used, and the next address indexed once.
+        let other = EmailAddress::parse("grace@x.gouv.fr").unwrap();
+        let found = d.lookup(other.as_str());
+        d.put_shared(Member::new(MemberId::new(3), other, at), Some(found));
+        assert_eq!(d.by_address("grace@x.gouv.fr"), Some(MemberId::new(3)));
+        assert_eq!(d.by_address.len(), 2);
     }
 }

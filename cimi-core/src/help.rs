@@ -349,8 +349,8 @@ impl Community {
         self.check_text("topic", topic)?;
         self.check_long_text("text", text)?;
         let skills = normalize_all(skills)?;
-        let existing = self.member_by_key(&email.key()).map(|m| m.id);
-        let asker = self.participate(existing, email, at, |_| {});
+        let found = self.members.lookup(email.as_str());
+        let asker = self.participate(found, email, at, |_| {});
         let id = HelpRequestId::new(self.next.help);
         let request = HelpRequest {
             id,

@@ -554,8 +554,8 @@ impl Community {
                 return Err(Error::not_found(Entity::HelpRequest, h.get()));
             }
         }
-        let existing = self.member_by_key(&email.key()).map(|m| m.id);
-        let shared_by = self.participate(existing, email, at, |_| {});
+        let found = self.members.lookup(email.as_str());
+        let shared_by = self.participate(found, email, at, |_| {});
         let id = WatchItemId::new(self.next.watch);
         let w = WatchItem {
             id,
