@@ -30,6 +30,11 @@
 //! Memory per member is not a time, and criterion cannot measure it: it is
 //! printed on stderr at start-up (see [`memory_per_member`]).
 //!
+//! The benches run with glibc keeping the memory it frees, so that neither
+//! side of a ratio pays page faults the other escapes (see
+//! [`cimi_benches::malloc`]); `CIMI_BENCH_MALLOC=default` runs them under the
+//! allocator's defaults. Memory is measured under the defaults.
+//!
 //! The benchmark ids are `group/name/N`, so criterion's reports and its
 //! `target/criterion/<group>/<name>/<N>/new/estimates.json` are per N.
 
@@ -38,6 +43,7 @@ use std::hint::black_box;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use cimi_benches::malloc::{keep_freed_memory, under_default_malloc};
 use cimi_benches::{
     community, directory, journal_of, request_of, rss_bytes, rush_event, schedule, statutes, t0,
     Person,
@@ -77,10 +83,10 @@ const MEMORY_OF: &str = "CIMI_BENCH_MEMORY_OF";
 /// It is measured in a fresh process for each N (this same executable, run
 /// with `CIMI_BENCH_MEMORY_OF=N`): in a process that has already built and
 /// freed a community, the allocator would reuse that memory and the
-/// difference would understate it.
+/// difference would understate it. It runs under the allocator's defaults.
 fn memory_per_member(n: usize) -> Result<f64, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let out = Command::new(exe)
+    let out = under_default_malloc(&mut Command::new(exe))
         .env(MEMORY_OF, n.to_string())
         .output()
         .map_err(|e| e.to_string())?;
@@ -430,6 +436,7 @@ fn bench_address(cr: &mut Criterion, n: usize, people: &[Person]) {
 }
 
 fn main() {
+    keep_freed_memory();
     if let Ok(n) = std::env::var(MEMORY_OF) {
         println!("{}", measure_memory(n.parse().expect("a size")));
         return;

@@ -26,6 +26,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex};
 
+pub mod malloc;
+
 /// One generated agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {

@@ -13,11 +13,18 @@
 //! journal, against serde_json parsing the same journal bytes into untyped
 //! values; the address check alone; and resident memory per member. It prints
 //! CSV on stdout and a Markdown table on stderr.
+//!
+//! Times are measured with glibc keeping the memory it frees (see
+//! [`cimi_benches::malloc`]); the registration decision and its baseline are
+//! measured again under the allocator's defaults, in a child process, for
+//! comparison (`*_default_malloc` columns). Memory per member is measured in a
+//! child process under the defaults.
 
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
+use cimi_benches::malloc::{keep_freed_memory, under_default_malloc};
 use cimi_benches::{community, directory, request_of, rss_bytes, schedule, t0, Person};
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
@@ -31,6 +38,69 @@ fn secs(f: impl FnOnce()) -> f64 {
     let start = Instant::now();
     f();
     start.elapsed().as_secs_f64()
+}
+
+/// One registration decision: new people on a large event, against
+/// inserting their lowercased addresses into a set of the directory's. Each
+/// is timed on a fresh copy, the two alternating, best of [`ROUNDS`]; seconds
+/// per operation.
+fn decision(people: &[Person], c: &Community) -> (f64, f64) {
+    let fresh = directory(20_000, 7_777);
+    let requests: Vec<_> = fresh.iter().map(request_of).collect();
+    let keys: Vec<String> = fresh.iter().map(|p| p.email.to_lowercase()).collect();
+    let base_set: HashSet<String> = people.iter().map(|p| p.email.to_lowercase()).collect();
+    let (mut register, mut hashset) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..ROUNDS {
+        let mut reg = c.clone();
+        let ev = cimi_benches::rush_event(&mut reg);
+        register = register.min(secs(|| {
+            for r in &requests {
+                black_box(reg.register(ev, r, t0()).unwrap());
+            }
+        }));
+        drop(reg);
+        let mut set = base_set.clone();
+        hashset = hashset.min(secs(|| {
+            for k in &keys {
+                black_box(set.insert(k.clone()));
+            }
+        }));
+    }
+    (
+        register / requests.len() as f64,
+        hashset / keys.len() as f64,
+    )
+}
+
+/// Resident bytes per member of a community of `n` members: resident size
+/// after building it minus before (the generated people already made),
+/// divided by N.
+fn memory_per_member(n: usize) -> f64 {
+    let people = directory(n, 42);
+    let before = rss_bytes();
+    let c = community(&people, t0());
+    let bytes = rss_bytes().saturating_sub(before) as f64 / n as f64;
+    black_box(c);
+    bytes
+}
+
+/// Runs this program as a child under the allocator's defaults with
+/// `mode n` as arguments, and reads the numbers it prints.
+fn child_under_default_malloc(mode: &str, n: usize) -> Vec<f64> {
+    let exe = std::env::current_exe().expect("own path");
+    let out = under_default_malloc(&mut std::process::Command::new(exe))
+        .args([mode, &n.to_string()])
+        .output()
+        .expect("child process");
+    assert!(
+        out.status.success(),
+        "{mode} {n}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|v| v.parse().expect("a number"))
+        .collect()
 }
 
 /// Cancel-and-promote cost with a waiting list of `waiting`, per operation.
@@ -66,6 +136,26 @@ fn cancel_promote(waiting: usize) -> f64 {
 }
 
 fn main() {
+    keep_freed_memory();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The children's modes.
+    if let [mode, n] = &args[..] {
+        let n: usize = n.parse().expect("a size");
+        match mode.as_str() {
+            "--memory-of" => {
+                println!("{}", memory_per_member(n));
+                return;
+            }
+            "--decision-of" => {
+                let people = directory(n, 42);
+                let c = community(&people, t0());
+                let (register, hashset) = decision(&people, &c);
+                println!("{register} {hashset}");
+                return;
+            }
+            _ => {}
+        }
+    }
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
@@ -75,46 +165,16 @@ fn main() {
     } else {
         sizes
     };
-    println!("n,register_ns,hashset_insert_ns,register_over_hashset,cancel_promote_100_ns,cancel_promote_long_ns,long_waiting,promote_ratio,save_json_s,load_json_s,load_journal_s,serde_untyped_s,journal_over_serde,address_check_ns,bytes_per_member");
-    eprintln!("| N | register | HashSet insert | ratio | cancel+promote (100) | cancel+promote (long) | ratio | save JSON | load JSON | load journal | serde_json untyped | ratio | address check | bytes/member |");
-    eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("n,register_ns,hashset_insert_ns,register_over_hashset,cancel_promote_100_ns,cancel_promote_long_ns,long_waiting,promote_ratio,save_json_s,load_json_s,load_journal_s,serde_untyped_s,journal_over_serde,address_check_ns,bytes_per_member,register_default_malloc_ns,hashset_insert_default_malloc_ns,register_over_hashset_default_malloc");
+    eprintln!("| N | register | HashSet insert | ratio | cancel+promote (100) | cancel+promote (long) | ratio | save JSON | load JSON | load journal | serde_json untyped | ratio | address check | bytes/member | register, HashSet, ratio (default malloc) |");
+    eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
-        let base_rss = rss_bytes();
+        let bytes_per_member = child_under_default_malloc("--memory-of", n)[0];
+        let default_malloc = child_under_default_malloc("--decision-of", n);
+        let (register_default, hashset_default) = (default_malloc[0], default_malloc[1]);
         let people = directory(n, 42);
-        let people_rss = rss_bytes();
         let c = community(&people, t0());
-        let bytes_per_member = (rss_bytes().saturating_sub(people_rss)) as f64 / n as f64;
-        let _ = base_rss;
-
-        // One registration decision: new people on a large event, against
-        // inserting their lowercased addresses into a set of the directory's.
-        // Each is timed on a fresh copy, the two alternating, best of ROUNDS.
-        let fresh = directory(20_000, 7_777);
-        let requests: Vec<_> = fresh.iter().map(request_of).collect();
-        let keys: Vec<String> = fresh.iter().map(|p| p.email.to_lowercase()).collect();
-        let base_set: HashSet<String> = people.iter().map(|p| p.email.to_lowercase()).collect();
-        let (mut register, mut hashset) = (f64::INFINITY, f64::INFINITY);
-        for _ in 0..ROUNDS {
-            let mut reg = c.clone();
-            let ev = cimi_benches::rush_event(&mut reg);
-            register = register.min(secs(|| {
-                for r in &requests {
-                    black_box(reg.register(ev, r, t0()).unwrap());
-                }
-            }));
-            drop(reg);
-            let mut set = base_set.clone();
-            hashset = hashset.min(secs(|| {
-                for k in &keys {
-                    black_box(set.insert(k.clone()));
-                }
-            }));
-        }
-        drop(base_set);
-        let (register, hashset) = (
-            register / requests.len() as f64,
-            hashset / keys.len() as f64,
-        );
+        let (register, hashset) = decision(&people, &c);
 
         let long = n.min(100_000);
         let promote_short = cancel_promote(100);
@@ -153,7 +213,7 @@ fn main() {
         }) / addresses.len() as f64;
 
         println!(
-            "{n},{:.0},{:.0},{:.1},{:.0},{:.0},{long},{:.2},{save:.3},{load:.3},{load_journal:.3},{untyped:.3},{:.2},{:.0},{bytes_per_member:.0}",
+            "{n},{:.0},{:.0},{:.1},{:.0},{:.0},{long},{:.2},{save:.3},{load:.3},{load_journal:.3},{untyped:.3},{:.2},{:.0},{bytes_per_member:.0},{:.0},{:.0},{:.1}",
             register * 1e9,
             hashset * 1e9,
             register / hashset,
@@ -161,10 +221,13 @@ fn main() {
             promote_long * 1e9,
             promote_long / promote_short,
             load_journal / untyped,
-            address * 1e9
+            address * 1e9,
+            register_default * 1e9,
+            hashset_default * 1e9,
+            register_default / hashset_default
         );
         eprintln!(
-            "| {n} | {:.2} µs | {:.0} ns | {:.1}× | {:.1} µs | {:.1} µs ({long}) | {:.2}× | {save:.2} s | {load:.2} s | {load_journal:.2} s | {untyped:.2} s | {:.2}× | {:.0} ns | {bytes_per_member:.0} |",
+            "| {n} | {:.2} µs | {:.0} ns | {:.1}× | {:.1} µs | {:.1} µs ({long}) | {:.2}× | {save:.2} s | {load:.2} s | {load_journal:.2} s | {untyped:.2} s | {:.2}× | {:.0} ns | {bytes_per_member:.0} | {:.2} µs, {:.0} ns, {:.1}× |",
             register * 1e6,
             hashset * 1e9,
             register / hashset,
@@ -172,7 +235,10 @@ fn main() {
             promote_long * 1e6,
             promote_long / promote_short,
             load_journal / untyped,
-            address * 1e9
+            address * 1e9,
+            register_default * 1e6,
+            hashset_default * 1e9,
+            register_default / hashset_default
         );
     }
 }
