@@ -4,9 +4,8 @@
 //! cargo run --release -p cimi-benches --bin cost_curve -- 10000 100000 1000000 > benches/cost-curve.csv
 //! ```
 //!
-//! For each N it builds a generated community of N members (one process per
-//! N is best for memory figures: pass one N at a time), then measures, in the
-//! same run: one registration decision (new registrant, confirmed or
+//! For each N it builds a generated community of N members, then measures,
+//! in the same run: one registration decision (new registrant, confirmed or
 //! waitlisted) against inserting the same lowercased address into a
 //! `HashSet<String>`; cancel-and-promote with a waiting list of 100 and of
 //! min(N, 100,000); saving to JSON; loading from JSON; loading from the
