@@ -129,9 +129,9 @@ pub(crate) struct RegistrationRules {
     audiences: Vec<(crate::text::Text, PatternSet)>,
     /// The obligations' identifiers, in the statutes' order.
     obligations: Vec<crate::text::Text>,
-    /// The same as one set, when the set holds them all (validated
-    /// statutes' always do): the acknowledgements of nearly every request,
-    /// checked with one comparison.
+    /// The same as one set, when the set can hold them all (the
+    /// identifiers of validated statutes always fit): the acknowledgements
+    /// of nearly every request, checked with one comparison.
     every_obligation: Option<crate::text::TextSet>,
 }
 
