@@ -40,13 +40,11 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hint::black_box;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cimi_benches::malloc::{keep_freed_memory, under_default_malloc};
+use cimi_benches::malloc::{keep_freed_memory, own_output_under_default_malloc};
 use cimi_benches::{
-    community, directory, journal_of, request_of, rss_bytes, rush_event, schedule, statutes, t0,
-    Person,
+    community, directory, journal_of, request_of, rush_event, schedule, statutes, t0, Person,
 };
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
@@ -75,9 +73,7 @@ fn sizes() -> Vec<usize> {
 const MEMORY_OF: &str = "CIMI_BENCH_MEMORY_OF";
 
 /// Resident bytes per member of a community of `n` members, as the
-/// `cost_curve` binary measures it: resident size after building the
-/// community minus resident size before (the generated people already made),
-/// divided by N.
+/// `cost_curve` binary measures it ([`cimi_benches::memory_per_member`]).
 ///
 /// Criterion measures times only, so this figure is printed, not reported.
 /// It is measured in a fresh process for each N (this same executable, run
@@ -85,28 +81,12 @@ const MEMORY_OF: &str = "CIMI_BENCH_MEMORY_OF";
 /// freed a community, the allocator would reuse that memory and the
 /// difference would understate it. It runs under the allocator's defaults.
 fn memory_per_member(n: usize) -> Result<f64, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let out = under_default_malloc(&mut Command::new(exe))
-        .env(MEMORY_OF, n.to_string())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .map_err(|e| format!("{e}"))
-}
-
-/// The child's side of [`memory_per_member`].
-fn measure_memory(n: usize) -> f64 {
-    let people = directory(n, 42);
-    let before = rss_bytes();
-    let c = community(&people, t0());
-    let after = rss_bytes();
-    black_box(&c);
-    after.saturating_sub(before) as f64 / n as f64
+    own_output_under_default_malloc(|child| {
+        child.env(MEMORY_OF, n.to_string());
+    })?
+    .trim()
+    .parse()
+    .map_err(|e| format!("{e}"))
 }
 
 fn replay_journal(journal: &[u8]) -> Community {
@@ -438,7 +418,10 @@ fn bench_address(cr: &mut Criterion, n: usize, people: &[Person]) {
 fn main() {
     keep_freed_memory();
     if let Ok(n) = std::env::var(MEMORY_OF) {
-        println!("{}", measure_memory(n.parse().expect("a size")));
+        println!(
+            "{}",
+            cimi_benches::memory_per_member(n.parse().expect("a size"))
+        );
         return;
     }
     let sizes = sizes();

@@ -572,6 +572,20 @@ pub fn rss_bytes() -> u64 {
     pages * 4096
 }
 
+/// Resident bytes per member of a generated community of `n` members:
+/// resident size after building it minus before (the generated people
+/// already made), divided by N. Meant for a fresh process (one that has
+/// freed nothing yet, so that reused memory does not hide the growth) under
+/// the allocator's defaults ([`malloc::own_output_under_default_malloc`]).
+pub fn memory_per_member(n: usize) -> f64 {
+    let people = directory(n, 42);
+    let before = rss_bytes();
+    let c = community(&people, t0());
+    let after = rss_bytes();
+    std::hint::black_box(&c);
+    after.saturating_sub(before) as f64 / n as f64
+}
+
 /// One generated operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {

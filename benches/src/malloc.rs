@@ -75,6 +75,23 @@ pub fn under_default_malloc(child: &mut Command) -> &mut Command {
         .env(MALLOC_VAR, "default")
 }
 
+/// Runs this executable as a child under the allocator's defaults, set up by
+/// `configure` (arguments, variables), and answers what it printed; an error
+/// says why it could not run or how it failed.
+pub fn own_output_under_default_malloc(
+    configure: impl FnOnce(&mut Command),
+) -> Result<String, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe);
+    under_default_malloc(&mut child);
+    configure(&mut child);
+    let out = child.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The setting this process runs under, for reports: `kept` or `default`.
 pub fn setting() -> &'static str {
     if std::env::var("GLIBC_TUNABLES").is_ok_and(|t| t.contains(KEEP_FREED_MEMORY)) {

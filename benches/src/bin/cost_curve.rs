@@ -23,8 +23,8 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use cimi_benches::malloc::{keep_freed_memory, under_default_malloc};
-use cimi_benches::{community, directory, request_of, rss_bytes, schedule, t0, Person};
+use cimi_benches::malloc::{keep_freed_memory, own_output_under_default_malloc};
+use cimi_benches::{community, directory, request_of, schedule, t0, Person};
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
 use cimi_core::journal::replay;
@@ -71,35 +71,16 @@ fn decision(people: &[Person], c: &Community) -> (f64, f64) {
     )
 }
 
-/// Resident bytes per member of a community of `n` members: resident size
-/// after building it minus before (the generated people already made),
-/// divided by N.
-fn memory_per_member(n: usize) -> f64 {
-    let people = directory(n, 42);
-    let before = rss_bytes();
-    let c = community(&people, t0());
-    let bytes = rss_bytes().saturating_sub(before) as f64 / n as f64;
-    black_box(c);
-    bytes
-}
-
 /// Runs this program as a child under the allocator's defaults with
 /// `mode n` as arguments, and reads the numbers it prints.
 fn child_under_default_malloc(mode: &str, n: usize) -> Vec<f64> {
-    let exe = std::env::current_exe().expect("own path");
-    let out = under_default_malloc(&mut std::process::Command::new(exe))
-        .args([mode, &n.to_string()])
-        .output()
-        .expect("child process");
-    assert!(
-        out.status.success(),
-        "{mode} {n}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(|v| v.parse().expect("a number"))
-        .collect()
+    own_output_under_default_malloc(|child| {
+        child.args([mode, &n.to_string()]);
+    })
+    .unwrap_or_else(|e| panic!("{mode} {n}: {e}"))
+    .split_whitespace()
+    .map(|v| v.parse().expect("a number"))
+    .collect()
 }
 
 /// Cancel-and-promote cost with a waiting list of `waiting`, per operation.
@@ -142,7 +123,7 @@ fn main() {
         let n: usize = n.parse().expect("a size");
         match mode.as_str() {
             "--memory-of" => {
-                println!("{}", memory_per_member(n));
+                println!("{}", cimi_benches::memory_per_member(n));
                 return;
             }
             "--decision-of" => {
@@ -155,10 +136,7 @@ fn main() {
             _ => {}
         }
     }
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![10_000]
     } else {
