@@ -143,7 +143,7 @@ impl RegistrationRules {
             .iter()
             .map(|o| o.id.as_str().into())
             .collect();
-        let every: crate::text::TextSet = obligations.iter().map(|t| t.as_str()).collect();
+        let every = statutes.obligation_ids();
         RegistrationRules {
             allowed: (!allowed.is_empty()).then(|| PatternSet::new(allowed)),
             audiences: statutes
@@ -642,6 +642,17 @@ impl Statutes {
         Duration::days(i64::from(self.activity_window_days))
     }
 
+    /// The identifiers of every obligation, as one set: what a request
+    /// acknowledging all of them carries.
+    ///
+    /// ```
+    /// let ids = cimi_core::statutes::Statutes::cimi().obligation_ids();
+    /// assert!(ids.contains("pssi"));
+    /// ```
+    pub fn obligation_ids(&self) -> crate::text::TextSet {
+        self.obligations.iter().map(|o| o.id.as_str()).collect()
+    }
+
     /// The audience an address belongs to, if any: the first that matches.
     pub fn audience_of(&self, address: &EmailAddress) -> Option<&str> {
         let (local, domain) = address.parts();
@@ -931,8 +942,7 @@ mod tests {
             let rules = RegistrationRules::new(&s);
             prop_assert_eq!(rules.unacknowledged(&acknowledged), expected);
             // Acknowledging exactly the obligations, the fast path, passes.
-            let every: crate::text::TextSet = s.obligations.iter().map(|o| o.id.as_str()).collect();
-            prop_assert_eq!(rules.unacknowledged(&every), None);
+            prop_assert_eq!(rules.unacknowledged(&s.obligation_ids()), None);
         }
     }
 }

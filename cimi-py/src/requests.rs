@@ -233,14 +233,10 @@ fn request_with<'py>(
 pub fn resolve(request: Request, statutes: &Statutes) -> RegistrationRequest {
     let mut r = request.request;
     if request.acknowledge_all {
-        r.acknowledged = every_obligation(statutes);
+        // Every obligation, and nothing else.
+        r.acknowledged = statutes.obligation_ids();
     }
     r
-}
-
-/// What `acknowledged=True` stands for (such a request acknowledges nothing else).
-fn every_obligation(statutes: &Statutes) -> TextSet {
-    statutes.obligations.iter().map(|o| o.id.as_str()).collect()
 }
 
 // ----- the keys of a row -------------------------------------------------------------
@@ -495,7 +491,7 @@ impl Batch {
     /// The core requests, `acknowledged=True` resolved against `statutes`.
     pub fn resolve(&mut self, statutes: &Statutes) -> &[RegistrationRequest] {
         if !self.acknowledge_all.is_empty() {
-            let all = every_obligation(statutes);
+            let all = statutes.obligation_ids();
             for &index in &self.acknowledge_all {
                 self.requests[index].acknowledged = all.clone();
             }
