@@ -85,7 +85,6 @@ impl Text {
         &self.0
     }
 
-    /// How many owners share this text (the community's own copy included).
     /// A text around an `ArcStr` built elsewhere.
     pub(crate) fn from_arc(text: ArcStr) -> Text {
         Text(text)
@@ -105,6 +104,7 @@ impl Text {
         built.map_or_else(|_| Text::from(parts.concat()), Text)
     }
 
+    /// How many owners share this text (the community's own copy included).
     pub(crate) fn owners(&self) -> usize {
         ArcStr::strong_count(&self.0).unwrap_or(usize::MAX)
     }
