@@ -8,13 +8,30 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A throw-away PostgreSQL cluster for the PostgreSQL store's tests (Rust,
+# Python, JVM): made with initdb in a temporary directory, run as an
+# unprivileged user on a Unix socket and a loopback port, stopped and
+# removed at the end, whatever happens.
+step "PostgreSQL: a throw-away cluster (scripts/postgres.sh)"
+PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cimi-pg.XXXXXX")"
+stop_postgres() {
+    bash scripts/postgres.sh stop "$PG_DIR" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+}
+trap stop_postgres EXIT
+CIMI_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$PG_DIR")"
+export CIMI_TEST_POSTGRES_URL
+# The PostgreSQL tests fail, instead of skipping, without a server.
+export CIMI_REQUIRE_POSTGRES=1
+echo "server: $CIMI_TEST_POSTGRES_URL"
+
 step "rustfmt"
 cargo fmt --all -- --check
 
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (unit, property, doc, golden)"
+step "Rust tests (unit, property, doc, golden; the PostgreSQL store against the server)"
 cargo test --workspace --locked
 
 step "main job"

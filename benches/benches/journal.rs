@@ -38,7 +38,12 @@ fn bench_dir() -> PathBuf {
 /// A store with one member whose bureau role we toggle: one record of
 /// constant size per operation.
 fn store(dir: &PathBuf, policy: SyncPolicy) -> (Store, cimi_core::ids::MemberId) {
-    let (mut s, _) = Store::open_with(dir, cimi_core::Statutes::cimi(), policy).unwrap();
+    let (mut s, _) = Store::open_with(
+        dir,
+        cimi_core::Statutes::cimi(),
+        &cimi_core::store::StoreOptions::new().sync(policy),
+    )
+    .unwrap();
     let id = s
         .execute("bench", |c| {
             c.add_member("bench@interieur.gouv.fr", Default::default(), t0())

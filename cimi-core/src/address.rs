@@ -692,10 +692,10 @@ impl AddressPattern {
     /// [`matches`](Self::matches) for an address already split at its `@`
     /// (a policy tries many patterns on one address).
     pub(crate) fn matches_parts(&self, local: &str, domain: &str) -> bool {
-        if let Some(expected) = &self.local {
-            if !expected.eq_ignore_ascii_case(local) {
-                return false;
-            }
+        if let Some(expected) = &self.local
+            && !expected.eq_ignore_ascii_case(local)
+        {
+            return false;
         }
         match &self.domain {
             DomainPattern::Any => true,

@@ -238,12 +238,12 @@ impl Book {
                 None => {}
             }
         }
-        if r.waiting_for_seat {
-            if let Some(q) = self.waiting.get_mut(&r.audience) {
-                q.remove(&r.id);
-                if q.is_empty() {
-                    self.waiting.remove(&r.audience);
-                }
+        if r.waiting_for_seat
+            && let Some(q) = self.waiting.get_mut(&r.audience)
+        {
+            q.remove(&r.id);
+            if q.is_empty() {
+                self.waiting.remove(&r.audience);
             }
         }
     }
@@ -544,13 +544,14 @@ impl Community {
                         m.id
                     )));
                 }
-                if let Some(other) = self.members.by_address(m.email.as_str()) {
-                    if other != m.id && !m.is_erased() {
-                        return Err(bad(format!(
-                            "member {} reuses the address of {other}",
-                            m.id
-                        )));
-                    }
+                if let Some(other) = self.members.by_address(m.email.as_str())
+                    && other != m.id
+                    && !m.is_erased()
+                {
+                    return Err(bad(format!(
+                        "member {} reuses the address of {other}",
+                        m.id
+                    )));
                 }
             }
             Record::Event(e) => {
@@ -610,21 +611,21 @@ impl Community {
                 check_registration_shape(r).map_err(bad)?;
                 let book = self.books.get(&r.event).unwrap_or(&EMPTY_BOOK);
                 let old = self.registrations.get(&r.id);
-                if let Some(old) = old {
-                    if old.event != r.event || old.member != r.member {
-                        return Err(bad(format!(
-                            "registration {} changes event or member",
-                            r.id
-                        )));
-                    }
+                if let Some(old) = old
+                    && (old.event != r.event || old.member != r.member)
+                {
+                    return Err(bad(format!(
+                        "registration {} changes event or member",
+                        r.id
+                    )));
                 }
-                if r.is_live() {
-                    if let Some(other) = book.live.get(&r.member).filter(|other| **other != r.id) {
-                        return Err(bad(format!(
-                            "member {} already holds registration {other} for event {}",
-                            r.member, r.event
-                        )));
-                    }
+                if r.is_live()
+                    && let Some(other) = book.live.get(&r.member).filter(|other| **other != r.id)
+                {
+                    return Err(bad(format!(
+                        "member {} already holds registration {other} for event {}",
+                        r.member, r.event
+                    )));
                 }
                 // The hard limits after the change, computed without copying the book.
                 let seat = |x: &Registration| {
@@ -637,20 +638,20 @@ impl Community {
                     if book.on_site + 1 > event.capacity {
                         return Err(bad(format!("event {} would exceed its capacity", event.id)));
                     }
-                    if let Some(q) = event.quota(r.audience.as_deref()) {
-                        if book.audience_seats(&r.audience) + 1 > q {
-                            return Err(bad(format!("event {} would exceed a quota", event.id)));
-                        }
+                    if let Some(q) = event.quota(r.audience.as_deref())
+                        && book.audience_seats(&r.audience) + 1 > q
+                    {
+                        return Err(bad(format!("event {} would exceed a quota", event.id)));
                     }
                 }
                 if will == Some(Seat::Remote) && was != Some(Seat::Remote) {
-                    if let Some(cap) = event.remote.as_ref().and_then(|x| x.capacity) {
-                        if book.remote + 1 > cap {
-                            return Err(bad(format!(
-                                "event {} would exceed its remote places",
-                                event.id
-                            )));
-                        }
+                    if let Some(cap) = event.remote.as_ref().and_then(|x| x.capacity)
+                        && book.remote + 1 > cap
+                    {
+                        return Err(bad(format!(
+                            "event {} would exceed its remote places",
+                            event.id
+                        )));
                     }
                     if event.remote.is_none() {
                         return Err(bad(format!("event {} is not broadcast", event.id)));
@@ -785,10 +786,10 @@ impl Community {
                     self.books.remove(&id);
                 }
                 Undo::RemoveRegistration(id) => {
-                    if let Some(r) = self.registrations.remove(&id) {
-                        if let Some(book) = self.books.get_mut(&r.event) {
-                            book.remove(&r);
-                        }
+                    if let Some(r) = self.registrations.remove(&id)
+                        && let Some(book) = self.books.get_mut(&r.event)
+                    {
+                        book.remove(&r);
                     }
                 }
                 Undo::RemoveHelp(id) => {
@@ -856,10 +857,10 @@ impl Community {
     }
 
     fn put_registration(&mut self, mut r: Registration, texts: Texts) {
-        if texts == Texts::Own {
-            if let Some(a) = &r.audience {
-                r.audience = Some(self.members.interner.share(a));
-            }
+        if texts == Texts::Own
+            && let Some(a) = &r.audience
+        {
+            r.audience = Some(self.members.interner.share(a));
         }
         self.next.registration = self.next.registration.max(r.id.get() + 1);
         let book = self.books.entry(r.event).or_default();
@@ -1230,14 +1231,14 @@ impl Community {
                 ));
             }
         }
-        if let (Some(o), Some(c)) = (e.registration_opens_at, e.registration_closes_at) {
-            if c <= o {
-                return Err(Error::input(
-                    "registration window",
-                    "must close after it opens",
-                    "doit se fermer après son ouverture",
-                ));
-            }
+        if let (Some(o), Some(c)) = (e.registration_opens_at, e.registration_closes_at)
+            && c <= o
+        {
+            return Err(Error::input(
+                "registration window",
+                "must close after it opens",
+                "doit se fermer après son ouverture",
+            ));
         }
         if let Some(r) = &e.remote {
             self.check_text("remote.url", &r.url)?;
@@ -1560,12 +1561,12 @@ impl Community {
                 return Err(Refusal::MissingField { field });
             }
         }
-        if policy.require_acknowledgement {
-            if let Some(o) = self.rules.unacknowledged(&req.acknowledged) {
-                return Err(Refusal::ObligationNotAcknowledged {
-                    obligation: o.to_string(),
-                });
-            }
+        if policy.require_acknowledgement
+            && let Some(o) = self.rules.unacknowledged(&req.acknowledged)
+        {
+            return Err(Refusal::ObligationNotAcknowledged {
+                obligation: o.to_string(),
+            });
         }
         Ok(values)
     }
@@ -1626,13 +1627,13 @@ impl Community {
             return Err(Refusal::AddressNotAllowed { allowed }.into());
         };
         let found = self.members.lookup(email.as_str());
-        if let Some(mid) = found.member {
-            if let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid)) {
-                return Ok(RegistrationOutcome {
-                    registration: self.registrations[rid].clone(),
-                    already_registered: true,
-                });
-            }
+        if let Some(mid) = found.member
+            && let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid))
+        {
+            return Ok(RegistrationOutcome {
+                registration: self.registrations[rid].clone(),
+                already_registered: true,
+            });
         }
         Self::check_window(ev, at)?;
         let values = self.check_fields(req)?;
@@ -2093,14 +2094,14 @@ fn check_book(e: &Event, book: &Book, settled: bool) -> Result<(), String> {
         ));
     }
     for (aud, n) in &book.on_site_by_audience {
-        if let Some(q) = e.quota(aud.as_deref()) {
-            if *n > q {
-                return Err(format!(
-                    "event {} has {n} seats taken by audience '{}' for a quota of {q}",
-                    e.id,
-                    aud.as_deref().unwrap_or("")
-                ));
-            }
+        if let Some(q) = e.quota(aud.as_deref())
+            && *n > q
+        {
+            return Err(format!(
+                "event {} has {n} seats taken by audience '{}' for a quota of {q}",
+                e.id,
+                aud.as_deref().unwrap_or("")
+            ));
         }
     }
     if e.remote.is_none() && book.remote > 0 {
@@ -2109,18 +2110,19 @@ fn check_book(e: &Event, book: &Book, settled: bool) -> Result<(), String> {
             e.id
         ));
     }
-    if let Some(cap) = e.remote.as_ref().and_then(|r| r.capacity) {
-        if book.remote > cap {
-            return Err(format!(
-                "event {} has more remote places taken than allowed",
-                e.id
-            ));
-        }
+    if let Some(cap) = e.remote.as_ref().and_then(|r| r.capacity)
+        && book.remote > cap
+    {
+        return Err(format!(
+            "event {} has more remote places taken than allowed",
+            e.id
+        ));
     }
-    if settled && e.state.is_upcoming() {
-        if let Some(r) = book.next_promotion(e) {
-            return Err(format!("event {} leaves a seat free while {r} waits", e.id));
-        }
+    if settled
+        && e.state.is_upcoming()
+        && let Some(r) = book.next_promotion(e)
+    {
+        return Err(format!("event {} leaves a seat free while {r} waits", e.id));
     }
     Ok(())
 }

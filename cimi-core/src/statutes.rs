@@ -817,10 +817,10 @@ impl Statutes {
         let rules = &self.bureau;
         let mut out = Vec::new();
         let actual = u32::try_from(bureau.len()).unwrap_or(u32::MAX);
-        if let Some(expected) = rules.size {
-            if actual != expected {
-                out.push(Violation::BureauSize { expected, actual });
-            }
+        if let Some(expected) = rules.size
+            && actual != expected
+        {
+            out.push(Violation::BureauSize { expected, actual });
         }
         if rules.each_entity_represented {
             for entity in &rules.principal_entities {

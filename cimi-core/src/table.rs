@@ -94,10 +94,10 @@ impl<V: Row> IdTable<V> {
         }
         let first = self.rows[0].key().number();
         let guess = key.number().checked_sub(first)?;
-        if let Ok(guess) = usize::try_from(guess) {
-            if self.rows.get(guess).is_some_and(|r| r.key() == key) {
-                return Some(guess);
-            }
+        if let Ok(guess) = usize::try_from(guess)
+            && self.rows.get(guess).is_some_and(|r| r.key() == key)
+        {
+            return Some(guess);
         }
         self.rows.binary_search_by_key(&key, Row::key).ok()
     }

@@ -444,10 +444,10 @@ fn release_from(
         return;
     }
     let hash = hasher.hash_one(t.as_str());
-    if let Ok(entry) = table.find_entry(hash, |x| x.as_str() == t.as_str()) {
-        if entry.get().owners() <= 2 {
-            entry.remove();
-        }
+    if let Ok(entry) = table.find_entry(hash, |x| x.as_str() == t.as_str())
+        && entry.get().owners() <= 2
+    {
+        entry.remove();
     }
 }
 

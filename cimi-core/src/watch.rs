@@ -544,15 +544,15 @@ impl Community {
         for t in &item.tags {
             self.check_text("tags", t)?;
         }
-        if let Some(e) = item.event {
-            if !self.events.contains_key(&e) {
-                return Err(Error::not_found(Entity::Event, e.get()));
-            }
+        if let Some(e) = item.event
+            && !self.events.contains_key(&e)
+        {
+            return Err(Error::not_found(Entity::Event, e.get()));
         }
-        if let Some(h) = item.help_request {
-            if !self.help.contains_key(&h) {
-                return Err(Error::not_found(Entity::HelpRequest, h.get()));
-            }
+        if let Some(h) = item.help_request
+            && !self.help.contains_key(&h)
+        {
+            return Err(Error::not_found(Entity::HelpRequest, h.get()));
         }
         let found = self.members.lookup(email.as_str());
         let shared_by = self.participate(found, email, at, |_| {});

@@ -189,13 +189,13 @@ impl Storage for Faulty {
     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut s = self.inner.lock().unwrap();
         s.writes += 1;
-        if let Some((n, keep)) = s.fail_write {
-            if s.writes == n {
-                let keep = keep.min(bytes.len());
-                s.data.extend_from_slice(&bytes[..keep]);
-                s.faults += 1;
-                return Err(io::Error::other("injected: no space left on device"));
-            }
+        if let Some((n, keep)) = s.fail_write
+            && s.writes == n
+        {
+            let keep = keep.min(bytes.len());
+            s.data.extend_from_slice(&bytes[..keep]);
+            s.faults += 1;
+            return Err(io::Error::other("injected: no space left on device"));
         }
         s.data.extend_from_slice(bytes);
         Ok(())
@@ -397,7 +397,7 @@ fn snapshots_shorten_replay_and_compaction_keeps_the_state() {
         .unwrap();
     let want = store.community().clone();
     drop(store);
-    let (store, report) = Store::open(&dir, Statutes::cimi()).unwrap();
+    let (mut store, report) = Store::open(&dir, Statutes::cimi()).unwrap();
     assert_eq!(store.community(), &want);
     assert_eq!(report.records_replayed, 2);
     // The audit trail survives compaction.

@@ -11,9 +11,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use cimi_core::journal::{OpenReport as CoreOpenReport, Store};
 use cimi_core::statutes::Statutes as CoreStatutes;
+use cimi_core::store::SharedStore;
 
 use crate::error::CimiError;
-use crate::sync::{Mutex, RwLock};
+use crate::sync::RwLock;
 use crate::time::{instant, opt_instant};
 use crate::types::*;
 
@@ -31,9 +32,10 @@ pub const DEFAULT_ACTOR: &str = "cimi-ffi";
 /// to free the native memory at once.
 #[derive(uniffi::Object)]
 pub struct Community {
-    inner: Mutex<Store>,
+    inner: SharedStore,
     actor: RwLock<String>,
-    open_report: Option<CoreOpenReport>,
+    /// Whether it was opened from a location (`open`), for `openReport`.
+    opened: bool,
 }
 
 /// Runs a call at the boundary: a panic becomes `CimiError::Internal`.
@@ -42,9 +44,9 @@ pub(crate) fn guarded<R>(f: impl FnOnce() -> Result<R, CimiError>) -> Result<R, 
 }
 
 fn refuse_if_durable(store: &Store) -> Result<(), CimiError> {
-    match store.dir() {
-        None => Ok(()),
-        Some(_) => Err(CimiError::InvalidState {
+    match store.is_durable() {
+        false => Ok(()),
+        true => Err(CimiError::InvalidState {
             kind: "journal_in_use".into(),
             message: "a durable community records its changes in its journal; read them with memberHistory or eventHistory".into(),
             message_fr: "une communauté durable consigne ses changements dans son journal ; lisez-les avec memberHistory ou eventHistory".into(),
@@ -66,6 +68,10 @@ pub(crate) fn non_empty_path(path: &str, field: &str) -> Result<(), CimiError> {
     Ok(())
 }
 
+fn closed() -> CimiError {
+    cimi_core::Error::Store(cimi_core::store::StoreError::Closed).into()
+}
+
 fn read_file(path: &str) -> Result<String, CimiError> {
     std::fs::read_to_string(path).map_err(|e| CimiError::io("read", path, &e))
 }
@@ -73,26 +79,22 @@ fn read_file(path: &str) -> Result<String, CimiError> {
 impl Community {
     fn in_memory(core: cimi_core::Community) -> Community {
         Community::from_parts(
-            Mutex::new(Store::in_memory(core)),
-            RwLock::new(DEFAULT_ACTOR.to_string()),
-            None,
+            SharedStore::in_memory(core),
+            DEFAULT_ACTOR.to_string(),
+            false,
         )
     }
 
-    pub(crate) fn from_parts(
-        inner: Mutex<Store>,
-        actor: RwLock<String>,
-        open_report: Option<CoreOpenReport>,
-    ) -> Community {
+    pub(crate) fn from_parts(inner: SharedStore, actor: String, opened: bool) -> Community {
         Community {
             inner,
-            actor,
-            open_report,
+            actor: RwLock::new(actor),
+            opened,
         }
     }
 
     pub(crate) fn report(&self) -> Option<&CoreOpenReport> {
-        self.open_report.as_ref()
+        self.opened.then(|| self.inner.open_report())
     }
 
     pub(crate) fn set_actor_name(&self, actor: String) -> Result<(), CimiError> {
@@ -116,14 +118,20 @@ impl Community {
         self.read_store(|s| f(s.community()))
     }
 
-    /// Reads the store under the lock.
+    /// Reads the store under the lock (a PostgreSQL store's history and
+    /// subject access query the database, hence `&mut`).
     pub(crate) fn read_store<R>(
         &self,
-        f: impl FnOnce(&Store) -> Result<R, CimiError>,
+        f: impl FnOnce(&mut Store) -> Result<R, CimiError>,
     ) -> Result<R, CimiError> {
         guarded(|| {
-            let store = self.inner.lock().map_err(|_| CimiError::poisoned())?;
-            f(&store)
+            let mut guard = self
+                .inner
+                .mutex()
+                .lock()
+                .map_err(|_| CimiError::poisoned())?;
+            let store = guard.as_mut().ok_or_else(closed)?;
+            f(store)
         })
     }
 
@@ -147,8 +155,13 @@ impl Community {
                 .read()
                 .map_err(|_| CimiError::poisoned())?
                 .clone();
-            let mut store = self.inner.lock().map_err(|_| CimiError::poisoned())?;
-            f(&mut store, &actor)
+            let mut guard = self
+                .inner
+                .mutex()
+                .lock()
+                .map_err(|_| CimiError::poisoned())?;
+            let store = guard.as_mut().ok_or_else(closed)?;
+            f(store, &actor)
         })
     }
 }

@@ -2,12 +2,14 @@
 //! journal (`cimi_core::journal::Store`), its audit history, GDPR erasure,
 //! subject access and the statutes' retention rule.
 
-use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Store, Subject};
-use cimi_core::statutes::Statutes as CoreStatutes;
+use std::time::Duration;
 
-use crate::community::{guarded, Community};
+use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Subject, SyncPolicy};
+use cimi_core::statutes::Statutes as CoreStatutes;
+use cimi_core::store::{SharedStore, StoreOptions as CoreStoreOptions};
+
+use crate::community::{guarded, Community, DEFAULT_ACTOR};
 use crate::error::CimiError;
-use crate::sync::{Mutex, RwLock};
 use crate::time::{instant, millis};
 use crate::types::id_i64;
 
@@ -74,30 +76,84 @@ fn not_durable() -> CimiError {
 
 #[uniffi::export]
 impl Community {
-    /// Opens (or creates) a durable community in `directory`: every change is
-    /// appended to its journal and on disk before the call returns; reopening
-    /// replays it. A new directory starts from `statutes_json` (`null`: the
-    /// CIMI preset); an existing one keeps the statutes it recorded. `actor`
-    /// names who acts in the audit history (change it with `setActor`). An
-    /// empty `directory` is `InvalidInput` (not the current directory).
+    /// Opens (or creates) a durable community for writing at `location`: a
+    /// directory (the embedded file store: every change is appended to its
+    /// journal and on disk before the call returns; one writing process at
+    /// a time, a second one gets `CimiException.Store` with kind
+    /// `store_locked`) or a `postgresql://` URL (any number of writing
+    /// processes; each operation commits before the call returns). A new
+    /// store starts from `statutes_json` (`null`: the CIMI preset); an
+    /// existing one keeps the statutes it recorded. `actor` names who acts in
+    /// the audit history (change it with `setActor`). An empty `location` is
+    /// `InvalidInput` (not the current directory).
     #[uniffi::constructor]
     pub fn open(
-        directory: String,
+        location: String,
         statutes_json: Option<String>,
         actor: String,
     ) -> Result<Community, CimiError> {
+        Community::open_with(
+            location,
+            StoreOptions {
+                statutes_json,
+                actor,
+                ..store_options()
+            },
+        )
+    }
+
+    /// Opens an existing store read-only, to follow its writers from another
+    /// process: reads show the state as of opening or the last `refresh()`;
+    /// every change is refused with kind `store_read_only`.
+    #[uniffi::constructor]
+    pub fn open_read_only(location: String) -> Result<Community, CimiError> {
+        Community::open_with(
+            location,
+            StoreOptions {
+                read_only: true,
+                ..store_options()
+            },
+        )
+    }
+
+    /// Opens a store with every option (see `StoreOptions`; `storeOptions()`
+    /// gives the defaults to start from).
+    #[uniffi::constructor]
+    pub fn open_with(location: String, options: StoreOptions) -> Result<Community, CimiError> {
         guarded(|| {
-            let statutes = match &statutes_json {
+            crate::community::non_empty_path(&location, "location")?;
+            let statutes = match &options.statutes_json {
                 Some(json) => CoreStatutes::from_json(json)?,
                 None => CoreStatutes::cimi(),
             };
-            let (store, report) = Store::open(&directory, statutes)?;
-            Ok(Community::from_parts(
-                Mutex::new(store),
-                RwLock::new(actor),
-                Some(report),
-            ))
+            let core = options.to_core()?;
+            let shared = SharedStore::open(location.as_str(), statutes, &core)?;
+            Ok(Community::from_parts(shared, options.actor, true))
         })
+    }
+
+    /// Applies what the store's writers committed since the last read
+    /// (a read-only follower, or a PostgreSQL writer seeing other processes'
+    /// changes); returns how many records that was. 0 for a community in
+    /// memory or the only writer of a directory.
+    pub fn refresh(&self) -> Result<i64, CimiError> {
+        self.read_store(|s| Ok(i64::try_from(s.refresh()?).unwrap_or(i64::MAX)))
+    }
+
+    /// Whether the community was opened read-only (a follower).
+    pub fn is_read_only(&self) -> Result<bool, CimiError> {
+        self.read_store(|s| Ok(s.is_read_only()))
+    }
+
+    /// Where the community is kept: `memory`, `file` or `postgres`.
+    pub fn backend(&self) -> Result<String, CimiError> {
+        self.read_store(|s| Ok(s.backend_name().to_string()))
+    }
+
+    /// Where the community is kept (a directory, or a database URL without
+    /// its password), or `null` in memory.
+    pub fn location(&self) -> Result<Option<String>, CimiError> {
+        self.read_store(|s| Ok(s.location().map(|l| l.to_string())))
     }
 
     /// Who acts, for the audit history of a durable community (default
@@ -111,9 +167,10 @@ impl Community {
         self.actor_name()
     }
 
-    /// Whether the community is kept in a durable journal.
+    /// Whether the community is kept in a durable journal (a directory or
+    /// a database).
     pub fn is_durable(&self) -> Result<bool, CimiError> {
-        self.read_store(|s| Ok(s.dir().is_some()))
+        self.read_store(|s| Ok(s.is_durable()))
     }
 
     /// The directory of a durable community, or `null`.
@@ -136,8 +193,10 @@ impl Community {
     /// follows); returns its path.
     pub fn snapshot(&self) -> Result<String, CimiError> {
         self.write_store(|s, _| {
-            s.dir().ok_or_else(not_durable)?;
-            Ok(s.snapshot()?.display().to_string())
+            if !s.is_durable() {
+                return Err(not_durable());
+            }
+            Ok(s.snapshot()?)
         })
     }
 
@@ -145,7 +204,9 @@ impl Community {
     /// personal data of erased people removed, empty journal.
     pub fn compact(&self) -> Result<(), CimiError> {
         self.write_store(|s, _| {
-            s.dir().ok_or_else(not_durable)?;
+            if !s.is_durable() {
+                return Err(not_durable());
+            }
             Ok(s.compact()?)
         })
     }
@@ -209,8 +270,74 @@ impl Community {
 impl Community {
     fn history(&self, subject: Subject) -> Result<Vec<JournalEntry>, CimiError> {
         self.read_store(|s| {
-            s.dir().ok_or_else(not_durable)?;
+            if !s.is_durable() {
+                return Err(not_durable());
+            }
             Ok(s.history(subject)?.iter().map(Into::into).collect())
         })
+    }
+}
+
+/// How to open a store (`Community.openWith`). Start from `storeOptions()`
+/// and change what you need.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoreOptions {
+    /// Statutes of a new store as JSON (`null`: the CIMI preset).
+    pub statutes_json: Option<String>,
+    /// Who acts in the audit history.
+    pub actor: String,
+    /// Open read-only, to follow the writers (`refresh()`).
+    pub read_only: bool,
+    /// Sync every operation to disk before it returns (file store). `false`
+    /// only for throw-away stores and benchmarks.
+    pub durable: bool,
+    /// PostgreSQL: the schema holding the store's tables (created if missing).
+    pub schema: String,
+    /// PostgreSQL: the community's name inside the schema.
+    pub community: String,
+    /// PostgreSQL: how long a writer waits for the community's lock before
+    /// failing with kind `store_busy`, in milliseconds.
+    pub lock_timeout_ms: i64,
+}
+
+impl StoreOptions {
+    fn to_core(&self) -> Result<CoreStoreOptions, CimiError> {
+        let timeout = u64::try_from(self.lock_timeout_ms)
+            .ok()
+            .filter(|ms| *ms > 0)
+            .ok_or_else(|| {
+                CimiError::input(
+                    "lock_timeout_ms",
+                    "the lock timeout must be positive",
+                    "le délai d'attente du verrou doit être positif",
+                )
+            })?;
+        Ok(CoreStoreOptions::new()
+            .read_only(self.read_only)
+            .sync(if self.durable {
+                SyncPolicy::EveryOperation
+            } else {
+                SyncPolicy::Never
+            })
+            .schema(self.schema.clone())
+            .community(self.community.clone())
+            .lock_timeout(Duration::from_millis(timeout)))
+    }
+}
+
+/// The default options: for writing, durable, the CIMI preset for a new
+/// store, actor `cimi-ffi`, schema `cimi`, community `default`, a lock
+/// timeout of 10 s.
+#[uniffi::export]
+pub fn store_options() -> StoreOptions {
+    let core = CoreStoreOptions::new();
+    StoreOptions {
+        statutes_json: None,
+        actor: DEFAULT_ACTOR.to_string(),
+        read_only: core.is_read_only(),
+        durable: true,
+        schema: core.schema_name().to_string(),
+        community: core.community_name().to_string(),
+        lock_timeout_ms: i64::try_from(core.lock_timeout_value().as_millis()).unwrap_or(i64::MAX),
     }
 }

@@ -9,7 +9,7 @@
 //! test only: its locks work only inside a shuttle execution.
 
 #[cfg(not(feature = "shuttle"))]
-pub use std::sync::{Mutex, RwLock};
+pub use std::sync::RwLock;
 
 #[cfg(feature = "shuttle")]
-pub use shuttle::sync::{Mutex, RwLock};
+pub use shuttle::sync::RwLock;

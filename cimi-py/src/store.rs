@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::thread::ThreadId;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
@@ -16,8 +17,9 @@ use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList};
 
-use cimi_core::journal::{JournalRecord, OpenReport, Store, Subject, SyncPolicy};
+use cimi_core::journal::{JournalRecord, Store, Subject, SyncPolicy};
 use cimi_core::statutes::Statutes;
+use cimi_core::store::{Location, SharedStore, StoreError as CoreStoreError, StoreOptions};
 use cimi_core::Error;
 
 use crate::community::PyCommunity;
@@ -26,22 +28,38 @@ use crate::errors::{invalid_state, poisoned, OrRaise};
 use crate::statutes::PyStatutes;
 use crate::time::at_or_now;
 
-/// A community kept in a durable journal on disk.
+/// A community kept durable: in a directory (one writing process, any
+/// number of read-only followers) or in a PostgreSQL database (any number of
+/// writing processes).
 ///
-/// Not picklable (it owns files); share one `Store` between threads instead.
+/// Not picklable (it owns files or a connection); share one `Store` between
+/// threads instead. `close()` (or `with Store.open(...) as store:`) releases
+/// it at once.
 #[pyclass(module = "cimi", name = "Store", frozen)]
 pub struct PyStore {
-    inner: Mutex<Store>,
+    inner: SharedStore,
     /// The thread inside `execute`, to refuse re-entrant calls (which would
     /// otherwise wait for themselves).
     holder: Mutex<Option<ThreadId>>,
-    report: OpenReport,
 }
 
 /// The store, locked for the current thread.
 struct Entered<'a> {
-    store: std::sync::MutexGuard<'a, Store>,
+    guard: std::sync::MutexGuard<'a, Option<Store>>,
     holder: &'a Mutex<Option<ThreadId>>,
+}
+
+impl std::ops::Deref for Entered<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.guard.as_ref().expect("checked open when entered")
+    }
+}
+
+impl std::ops::DerefMut for Entered<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.guard.as_mut().expect("checked open when entered")
+    }
 }
 
 impl Drop for Entered<'_> {
@@ -63,11 +81,10 @@ fn record_dict<'py>(py: Python<'py>, r: &JournalRecord) -> PyResult<Bound<'py, P
 }
 
 impl PyStore {
-    fn wrap(store: Store, report: OpenReport) -> Self {
+    fn wrap(inner: SharedStore) -> Self {
         PyStore {
-            inner: Mutex::new(store),
+            inner,
             holder: Mutex::new(None),
-            report,
         }
     }
 
@@ -81,10 +98,20 @@ impl PyStore {
                 "le stockage exécute une opération dans ce fil ; utilisez la communauté donnée à l'opération".into(),
             ));
         }
-        let store = self.inner.lock_py_attached(py).map_err(|_| poisoned(py))?;
+        let guard = self
+            .inner
+            .mutex()
+            .lock_py_attached(py)
+            .map_err(|_| poisoned(py))?;
+        if guard.is_none() {
+            return Err(crate::errors::core_err(
+                py,
+                &Error::Store(CoreStoreError::Closed),
+            ));
+        }
         *self.holder.lock().unwrap_or_else(|e| e.into_inner()) = Some(me);
         Ok(Entered {
-            store,
+            guard,
             holder: &self.holder,
         })
     }
@@ -92,29 +119,71 @@ impl PyStore {
 
 #[pymethods]
 impl PyStore {
-    /// Opens (or creates) a store in the directory `path`; a new store starts
-    /// under `statutes` (default: the CIMI preset). Reopening replays the
-    /// journal; a torn last record is cut off and reported in `open_report`.
+    /// Opens (or creates) a store at `location`: a directory, or a
+    /// `postgresql://` URL. A new store starts under `statutes` (default: the
+    /// CIMI preset). Reopening replays the journal; a torn last record is cut
+    /// off and reported in `open_report`. A directory has one writing process
+    /// at a time: a second one raises `cimi.StoreError` (kind
+    /// `store_locked`). `read_only=True` follows an existing store without
+    /// ever writing (`refresh()` applies what its writers added).
     /// `durable=False` skips the fsyncs (throw-away stores, benchmarks).
+    /// PostgreSQL: `schema` holds the tables, `community` names the
+    /// community in it, `lock_timeout` (seconds) bounds the wait for other
+    /// writers.
     #[staticmethod]
-    #[pyo3(signature = (path, statutes=None, *, durable=true))]
+    #[pyo3(signature = (location, statutes=None, *, durable=true, read_only=false, schema=None, community=None, lock_timeout=None))]
+    #[allow(clippy::too_many_arguments)]
     fn open(
         py: Python<'_>,
-        path: &Bound<'_, PyAny>,
+        location: &Bound<'_, PyAny>,
         statutes: Option<&PyStatutes>,
         durable: bool,
+        read_only: bool,
+        schema: Option<String>,
+        community: Option<String>,
+        lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
-        let path = crate::convert::path(path, "path")?;
+        let location: Location = match location.extract::<String>() {
+            Ok(text) if text.is_empty() => {
+                return Err(crate::errors::core_err(
+                    py,
+                    &Error::InvalidInput {
+                        field: "location".into(),
+                        reason: "the location is empty".into(),
+                        reason_fr: "l'emplacement est vide".into(),
+                    },
+                ))
+            }
+            Ok(text) => Location::from(text),
+            Err(_) => Location::from(crate::convert::path(location, "location")?),
+        };
         let statutes = statutes.map_or_else(Statutes::cimi, |s| s.inner.clone());
-        let policy = if durable {
+        let mut options = StoreOptions::new().read_only(read_only).sync(if durable {
             SyncPolicy::EveryOperation
         } else {
             SyncPolicy::Never
-        };
-        let (store, report) = py
-            .detach(|| Store::open_with(&path, statutes, policy))
+        });
+        if let Some(schema) = schema {
+            options = options.schema(schema);
+        }
+        if let Some(community) = community {
+            options = options.community(community);
+        }
+        if let Some(seconds) = lock_timeout {
+            let timeout = Duration::try_from_secs_f64(seconds)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    pyo3::exceptions::PyValueError::new_err(
+                        "lock_timeout: expected a positive number of seconds",
+                    )
+                })?;
+            options = options.lock_timeout(timeout);
+        }
+        let shared = py
+            .detach(|| SharedStore::open(location, statutes, &options))
             .or_raise(py)?;
-        Ok(Self::wrap(store, report))
+        Ok(Self::wrap(shared))
     }
 
     /// A store without files around a copy of `community` (operations run
@@ -122,38 +191,89 @@ impl PyStore {
     #[staticmethod]
     fn in_memory(py: Python<'_>, community: &PyCommunity) -> PyResult<Self> {
         let core = community.snapshot(py)?;
-        Ok(Self::wrap(Store::in_memory(core), OpenReport::default()))
+        Ok(Self::wrap(SharedStore::in_memory(core)))
+    }
+
+    /// Applies what the store's writers committed since the last read (a
+    /// read-only follower, or a PostgreSQL writer seeing other processes'
+    /// changes); returns how many records that was.
+    fn refresh(&self, py: Python<'_>) -> PyResult<u64> {
+        let mut entered = self.enter(py)?;
+        let store: &mut Store = &mut entered;
+        py.detach(move || store.refresh()).or_raise(py)
+    }
+
+    /// Whether the store was opened read-only.
+    #[getter]
+    fn read_only(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.enter(py)?.is_read_only())
+    }
+
+    /// Where the community is kept: `"memory"`, `"file"` or `"postgres"`.
+    #[getter]
+    fn backend(&self, py: Python<'_>) -> PyResult<&'static str> {
+        Ok(self.enter(py)?.backend_name())
+    }
+
+    /// Where the store lives (a directory, or a database URL without its
+    /// password), or `None` in memory.
+    #[getter]
+    fn location(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        Ok(self.enter(py)?.location().map(|l| l.to_string()))
+    }
+
+    /// Releases the store now (a directory's writer lock, a database
+    /// connection); every later call raises `cimi.StoreError` (kind
+    /// `store_closed`). Closing twice is harmless.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.inner.close()).or_raise(py)
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
     }
 
     /// What opening found: `snapshot_seq`, `records_replayed`, `torn_tail`.
     #[getter]
     fn open_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_plain(py, &self.report)
+        to_plain(py, self.inner.open_report())
     }
 
     /// A copy of the current state.
     #[getter]
     fn community(&self, py: Python<'_>) -> PyResult<PyCommunity> {
         let entered = self.enter(py)?;
-        Ok(PyCommunity::from_core(entered.store.community().clone()))
+        Ok(PyCommunity::from_core(entered.community().clone()))
     }
 
     /// The sequence number of the last durable record.
     #[getter]
     fn seq(&self, py: Python<'_>) -> PyResult<u64> {
-        Ok(self.enter(py)?.store.seq())
+        Ok(self.enter(py)?.seq())
     }
 
     /// Whether the store refuses writes after an I/O error (reopen it).
     #[getter]
     fn is_poisoned(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.enter(py)?.store.is_poisoned())
+        Ok(self.enter(py)?.is_poisoned())
     }
 
     /// The directory, or `None` for an in-memory store.
     #[getter]
     fn path(&self, py: Python<'_>) -> PyResult<Option<PathBuf>> {
-        Ok(self.enter(py)?.store.dir().map(PathBuf::from))
+        Ok(self.enter(py)?.dir().map(PathBuf::from))
     }
 
     /// Runs `operation(community)` as one durable operation by `actor` and
@@ -174,7 +294,7 @@ impl PyStore {
         let handle = Bound::new(py, PyCommunity::placeholder())?;
         let mut entered = self.enter(py)?;
         let mut outcome: Option<PyResult<Py<PyAny>>> = None;
-        let done = entered.store.execute(&actor, |c| {
+        let done = entered.execute(&actor, |c| {
             handle.get().swap(py, c, false);
             let result = operation.call1((handle.clone(),));
             handle.get().swap(py, c, true);
@@ -202,10 +322,11 @@ impl PyStore {
         }
     }
 
-    /// Writes a snapshot of the state; returns its path.
-    fn snapshot(&self, py: Python<'_>) -> PyResult<PathBuf> {
+    /// Writes a snapshot of the state; says where (a file's path, or the
+    /// database row).
+    fn snapshot(&self, py: Python<'_>) -> PyResult<String> {
         let mut entered = self.enter(py)?;
-        let store: &mut Store = &mut entered.store;
+        let store: &mut Store = &mut entered;
         py.detach(move || store.snapshot()).or_raise(py)
     }
 
@@ -213,7 +334,7 @@ impl PyStore {
     /// people's personal data removed, empty journal.
     fn compact(&self, py: Python<'_>) -> PyResult<()> {
         let mut entered = self.enter(py)?;
-        let store: &mut Store = &mut entered.store;
+        let store: &mut Store = &mut entered;
         py.detach(move || store.compact()).or_raise(py)
     }
 
@@ -236,7 +357,7 @@ impl PyStore {
             }
         };
         let mut entered = self.enter(py)?;
-        let store: &mut Store = &mut entered.store;
+        let store: &mut Store = &mut entered;
         let records = py.detach(move || store.history(subject)).or_raise(py)?;
         drop(entered);
         let out = PyList::empty(py);
@@ -258,7 +379,7 @@ impl PyStore {
         let email = text(email, "email")?;
         let at: DateTime<Utc> = at_or_now(at)?;
         let mut entered = self.enter(py)?;
-        let store: &mut Store = &mut entered.store;
+        let store: &mut Store = &mut entered;
         let doc = py
             .detach(move || store.subject_access(&email, at))
             .or_raise(py)?;
@@ -278,7 +399,7 @@ impl PyStore {
         let actor = text(actor, "actor")?;
         let at = at_or_now(at)?;
         let mut entered = self.enter(py)?;
-        let store: &mut Store = &mut entered.store;
+        let store: &mut Store = &mut entered;
         let ids = py
             .detach(move || store.apply_retention(&actor, at))
             .or_raise(py)?;
@@ -287,11 +408,16 @@ impl PyStore {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let entered = self.enter(py)?;
-        Ok(match entered.store.dir() {
-            Some(dir) => format!(
-                "<cimi.Store {:?} seq={}>",
-                dir.display().to_string(),
-                entered.store.seq()
+        Ok(match entered.location() {
+            Some(location) => format!(
+                "<cimi.Store {:?} seq={}{}>",
+                location.to_string(),
+                entered.seq(),
+                if entered.is_read_only() {
+                    " read-only"
+                } else {
+                    ""
+                }
             ),
             None => "<cimi.Store in memory>".to_owned(),
         })

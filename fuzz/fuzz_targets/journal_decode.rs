@@ -130,7 +130,7 @@ fn open(bytes: Option<&[u8]>) -> Result<(Store, cimi_core::journal::OpenReport),
         std::fs::create_dir_all(&*DIR).expect("scratch directory");
         std::fs::write(DIR.join(FILE), bytes).expect("scratch journal");
     }
-    Store::open_with(&*DIR, Statutes::cimi(), SyncPolicy::Never)
+    Store::open_with(&*DIR, Statutes::cimi(), &cimi_core::store::StoreOptions::new().sync(SyncPolicy::Never))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -927,10 +927,10 @@ fn check_row(
     seen: &mut HashMap<String, u64>,
     line: u64,
 ) -> Result<GoodRow, RowProblem> {
-    if record.len() < columns.len() {
-        if let Some(column) = columns[record.len()..].iter().flatten().next() {
-            return Err(RowProblem::MissingColumn { column: *column });
-        }
+    if record.len() < columns.len()
+        && let Some(column) = columns[record.len()..].iter().flatten().next()
+    {
+        return Err(RowProblem::MissingColumn { column: *column });
     }
     if record.len() > columns.len() && record.iter().skip(columns.len()).any(|c| !c.is_empty()) {
         return Err(RowProblem::ExtraCells {

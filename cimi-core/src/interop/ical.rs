@@ -220,13 +220,12 @@ pub fn fold(line: &str) -> String {
         // A unit is one character, or a backslash and the character it escapes.
         let mut unit = [0u8; 8];
         let mut len = c.encode_utf8(&mut unit[..4]).len();
-        if c == '\\' {
-            if let Some(&next) = chars.peek() {
-                if !is_line_break(next) {
-                    chars.next();
-                    len += next.encode_utf8(&mut unit[len..]).len();
-                }
-            }
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && !is_line_break(next)
+        {
+            chars.next();
+            len += next.encode_utf8(&mut unit[len..]).len();
         }
         if used + len > MAX_LINE_OCTETS {
             out.push_str("\r\n ");
