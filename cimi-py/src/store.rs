@@ -144,16 +144,6 @@ impl PyStore {
         lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
         let location: Location = match location.extract::<String>() {
-            Ok(text) if text.is_empty() => {
-                return Err(crate::errors::core_err(
-                    py,
-                    &Error::InvalidInput {
-                        field: "location".into(),
-                        reason: "the location is empty".into(),
-                        reason_fr: "l'emplacement est vide".into(),
-                    },
-                ))
-            }
             Ok(text) => Location::from(text),
             Err(_) => Location::from(crate::convert::path(location, "location")?),
         };

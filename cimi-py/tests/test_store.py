@@ -34,8 +34,10 @@ def test_operations_survive_reopening(tmp_path: pathlib.Path) -> None:
     assert [r.status for r in again.community.registrations(ev)] == ["confirmed", "waitlisted"]
     again.snapshot()
     again.compact()
+    expected = again.community
+    again.close()
     third = cimi.Store.open(tmp_path / "store")
-    assert third.community == again.community
+    assert third.community == expected
 
 
 def test_exception_rolls_back(tmp_path: pathlib.Path) -> None:

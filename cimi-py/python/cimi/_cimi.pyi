@@ -765,8 +765,39 @@ class Community:
 class Store:
     @staticmethod
     def open(
-        path: Union[str, os.PathLike[str]], statutes: Optional[Statutes] = None, *, durable: bool = True
-    ) -> Store: ...
+        location: Union[str, os.PathLike[str]],
+        statutes: Optional[Statutes] = None,
+        *,
+        durable: bool = True,
+        read_only: bool = False,
+        schema: Optional[str] = None,
+        community: Optional[str] = None,
+        lock_timeout: Optional[float] = None,
+    ) -> Store:
+        """Opens (or creates) a store at `location`: a directory, or a
+        `postgresql://` URL. A directory has one writing process at a time (a
+        second one raises `StoreError` with kind `store_locked`);
+        `read_only=True` follows an existing store (see `refresh`). PostgreSQL:
+        `schema` holds the tables, `community` names the community in it,
+        `lock_timeout` (seconds) bounds the wait for other writers."""
+    def refresh(self) -> int:
+        """Applies what the store's writers committed since the last read;
+        returns how many records that was."""
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only."""
+    @property
+    def backend(self) -> str:
+        """`"memory"`, `"file"` or `"postgres"`."""
+    @property
+    def location(self) -> Optional[str]:
+        """The directory, or the database URL without its password."""
+    def close(self) -> None:
+        """Releases the store now (a directory's writer lock, a connection)."""
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Store: ...
+    def __exit__(self, *args: object) -> bool: ...
     @staticmethod
     def in_memory(community: Community) -> Store: ...
     @property
@@ -780,7 +811,7 @@ class Store:
     @property
     def path(self) -> Optional[pathlib.Path]: ...
     def execute(self, actor: str, operation: Callable[[Community], _T]) -> _T: ...
-    def snapshot(self) -> pathlib.Path: ...
+    def snapshot(self) -> str: ...
     def compact(self) -> None: ...
     def history(self, *, member_id: Optional[int] = None, event_id: Optional[int] = None) -> list[HistoryEntry]: ...
     def subject_access(self, email: str, at: Optional[datetime.datetime] = None) -> dict[str, Any]: ...

@@ -1,7 +1,10 @@
-//! A child process for the crash test: opens the store in the directory given
-//! as first argument and registers (and sometimes cancels) people from the
+//! A child process for the crash tests: opens the store at the location given
+//! as first argument (a directory, or a `postgresql://` URL with the schema
+//! as third argument) and registers (and sometimes cancels) people from the
 //! index given as second argument on, printing `ACK <registration> <status>`
-//! (or `CANCELLED <registration>`) once each operation is durable. The parent
+//! (or `CANCELLED <registration>`) once each operation is durable. Every
+//! seventh operation registers three people at once (`BATCH <email>…`, one
+//! operation): after any crash, all three or none are there. The parent
 //! kills it with SIGKILL at a random moment.
 
 use std::io::Write;
@@ -20,8 +23,13 @@ fn main() {
         .next()
         .and_then(|s| s.parse().ok())
         .expect("start index");
+    let schema = args.next();
     let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    let (mut store, _) = Store::open(&dir, Statutes::cimi()).expect("open");
+    let mut options = cimi_core::store::StoreOptions::new();
+    if let Some(schema) = schema {
+        options = options.schema(schema);
+    }
+    let (mut store, _) = Store::open_with(dir.as_str(), Statutes::cimi(), &options).expect("open");
     if store.seq() > 2_000 {
         store.compact().expect("compact");
     }
@@ -50,6 +58,26 @@ fn main() {
                 out.flush().unwrap();
                 continue;
             }
+        }
+        if i % 7 == 6 {
+            let emails: Vec<String> = (0..3)
+                .map(|k| format!("batch{i}-{k}@interieur.gouv.fr"))
+                .collect();
+            store
+                .execute("crash-test", |c| {
+                    for e in &emails {
+                        let req = RegistrationRequest::new(e.as_str())
+                            .names("Nom", "Prénom")
+                            .affiliation("DNUM", "attaché", "chef de projet")
+                            .acknowledging(["deontology", "pssi"]);
+                        c.register(ev, &req, t0)?;
+                    }
+                    Ok(())
+                })
+                .expect("batch");
+            writeln!(out, "BATCH {}", emails.join(" ")).unwrap();
+            out.flush().unwrap();
+            continue;
         }
         let req = RegistrationRequest::new(format!("agent{i}@interieur.gouv.fr"))
             .names("Nom", "Prénom")

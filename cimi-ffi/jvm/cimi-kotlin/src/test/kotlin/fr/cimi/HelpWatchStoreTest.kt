@@ -89,6 +89,58 @@ class HelpWatchStoreTest {
     }
 
     @Test
+    fun `a directory has one writer, and followers see its changes after refresh`(@TempDir dir: Path) {
+        val path = dir.resolve("shared").toString()
+        Community.open(path, null, "writer").use { writer ->
+            val refused = assertThrows<CimiException.Store> { Community.open(path, null, "second") }
+            assertEquals("store_locked", refused.kind)
+            assertTrue(path in refused.detail)
+            Community.openReadOnly(path).use { follower ->
+                assertTrue(follower.isReadOnly())
+                assertEquals("file", follower.backend())
+                val ev = writer.scheduleEvent(etatPlateforme(capacity = 10), T0)
+                writer.register(ev, ask("alice@interieur.gouv.fr"), T0)
+                assertNull(follower.event(ev))
+                assertTrue(follower.refresh() > 0)
+                assertEquals(1, follower.occupancy(ev).onSite)
+                assertEquals(writer.journalSeq(), follower.journalSeq())
+                val ro = assertThrows<CimiException.Store> { follower.register(ev, ask("bob@interieur.gouv.fr"), T0) }
+                assertEquals("store_read_only", ro.kind)
+            }
+        }
+        // Closed, the writer no longer holds the directory.
+        Community.open(path, null, "writer").use { assertTrue(it.isDurable()) }
+        val missing = assertThrows<CimiException.Store> { Community.openReadOnly(dir.resolve("none").toString()) }
+        assertEquals("store_not_found", missing.kind)
+    }
+
+    @Test
+    fun `a PostgreSQL community has several writers`() {
+        val url = System.getenv("CIMI_TEST_POSTGRES_URL")
+        if (url.isNullOrEmpty()) {
+            check(System.getenv("CIMI_REQUIRE_POSTGRES") == null) { "CIMI_REQUIRE_POSTGRES is set but CIMI_TEST_POSTGRES_URL is not" }
+            return
+        }
+        val options = storeOptions().copy(schema = "kt_" + java.util.UUID.randomUUID().toString().replace("-", "").take(12), actor = "kotlin")
+        Community.openWith(url, options).use { a ->
+            Community.openWith(url, options).use { b ->
+                Community.openWith(url, options.copy(readOnly = true)).use { f ->
+                    assertEquals("postgres", a.backend())
+                    val ev = a.scheduleEvent(etatPlateforme(capacity = 1), T0)
+                    // b decides on the latest state without a refresh.
+                    assertEquals(RegistrationStatus.CONFIRMED, b.registerOutcome(ev, ask("alice@interieur.gouv.fr"), T0).registration.status)
+                    assertEquals(RegistrationStatus.WAITLISTED, a.registerOutcome(ev, ask("bob@interieur.gouv.fr"), T0).registration.status)
+                    assertTrue(f.refresh() > 0)
+                    assertEquals(1, f.occupancy(ev).onSite)
+                    assertEquals(1, f.waitingList(ev).size)
+                    assertEquals("store_read_only", assertThrows<CimiException.Store> { f.compact() }.kind)
+                    assertTrue(a.location()!!.startsWith("postgresql://"))
+                }
+            }
+        }
+    }
+
+    @Test
     fun `a durable community survives a reopen and keeps its audit trail`(@TempDir dir: Path) {
         val path = dir.resolve("store").toString()
         val (ev, alice) = Community.open(path, null, "organiser").use { c ->
