@@ -43,5 +43,8 @@ bash cimi-py/scripts/test.sh
 step "FFI: bindings (Kotlin, Swift, Python), Python smoke test, Maven (Kotlin tests, Java consumer)"
 bash cimi-ffi/scripts/test.sh
 
+step "several processes, one PostgreSQL community: Python, Java and Rust writers at once"
+"${CIMI_VENV:-.venv}/bin/python" tests/multiprocess/four_writers.py
+
 step "fuzz targets, briefly (cargo-fuzz on the stable toolchain; long runs: fuzz/README.md)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash fuzz/run.sh

@@ -386,6 +386,30 @@ pub fn replay(
         });
         payloads = &payloads[..start];
     }
+    let applied = apply_payloads(community, payloads, file, after_seq)?;
+    // Each operation leaves the books settled; records that do not (written
+    // by hand, or an operation cut short) make a state no snapshot could hold.
+    check_settled(community, file, payloads.last().map_or(0, |p| p.0))?;
+    Ok(OpenReport {
+        snapshot_seq: None,
+        records_replayed: applied.replayed,
+        torn_tail,
+    })
+}
+
+/// Parses and applies records given as `(offset, payload)` in order (see
+/// [`Applier`]); parsing runs on every core when there are many. Shared by
+/// [`replay`] and the PostgreSQL store's catch-up. On error, the records
+/// before the bad one stay applied.
+pub(crate) fn apply_payloads(
+    community: &mut Community,
+    payloads: &[(u64, &[u8])],
+    file: &str,
+    after_seq: u64,
+) -> Result<Applied, Error> {
+    let parse = |(offset, payload): &(u64, &[u8])| -> Result<(u64, JournalRecord), StoreError> {
+        parse_record(payload, file, *offset)
+    };
     let mut applier = Applier::new(file, after_seq);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -437,14 +461,19 @@ pub fn replay(
             result
         })?;
     }
-    // Each operation leaves the books settled; records that do not (written
-    // by hand, or an operation cut short) make a state no snapshot could hold.
-    check_settled(community, file, payloads.last().map_or(0, |p| p.0))?;
-    Ok(OpenReport {
-        snapshot_seq: None,
-        records_replayed: applier.replayed,
-        torn_tail,
+    Ok(Applied {
+        replayed: applier.replayed,
+        last_seq: applier.last_seq,
     })
+}
+
+/// What [`apply_payloads`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Applied {
+    /// Records applied (those after `after_seq`).
+    pub(crate) replayed: u64,
+    /// The last sequence number applied (`after_seq` if none).
+    pub(crate) last_seq: u64,
 }
 
 /// Parses one record's payload; `offset` names where it is in `file`.

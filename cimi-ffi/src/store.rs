@@ -121,7 +121,6 @@ impl Community {
     #[uniffi::constructor]
     pub fn open_with(location: String, options: StoreOptions) -> Result<Community, CimiError> {
         guarded(|| {
-            crate::community::non_empty_path(&location, "location")?;
             let statutes = match &options.statutes_json {
                 Some(json) => CoreStatutes::from_json(json)?,
                 None => CoreStatutes::cimi(),

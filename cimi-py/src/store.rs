@@ -139,8 +139,8 @@ impl PyStore {
         statutes: Option<&PyStatutes>,
         durable: bool,
         read_only: bool,
-        schema: Option<String>,
-        community: Option<String>,
+        schema: Option<&Bound<'_, PyAny>>,
+        community: Option<&Bound<'_, PyAny>>,
         lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
         let location: Location = match location.extract::<String>() {
@@ -154,18 +154,21 @@ impl PyStore {
             SyncPolicy::Never
         });
         if let Some(schema) = schema {
-            options = options.schema(schema);
+            options = options.schema(text(schema, "schema")?);
         }
         if let Some(community) = community {
-            options = options.community(community);
+            options = options.community(text(community, "community")?);
         }
         if let Some(seconds) = lock_timeout {
             let timeout = Duration::try_from_secs_f64(seconds)
                 .ok()
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| {
-                    pyo3::exceptions::PyValueError::new_err(
-                        "lock_timeout: expected a positive number of seconds",
+                    crate::errors::invalid_argument(
+                        py,
+                        "lock_timeout",
+                        "must be a positive number of seconds".into(),
+                        "doit être un nombre de secondes positif".into(),
                     )
                 })?;
             options = options.lock_timeout(timeout);

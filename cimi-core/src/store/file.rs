@@ -243,8 +243,8 @@ impl Store {
             // No statutes recorded yet: nothing to follow.
             return Err(not_found());
         }
-        let mut community = loaded.community;
-        community.set_recording(true);
+        // A follower applies facts and records nothing.
+        let community = loaded.community;
         let follower = Follower {
             dir: dir.clone(),
             offset: loaded.good_len,
@@ -306,11 +306,8 @@ impl Store {
         file.read_to_end(&mut bytes)
             .map_err(|e| StoreError::io("read", &path, e))?;
         let before = self.seq;
-        let mark = self.community.mark();
         match replay(&mut self.community, &bytes, JOURNAL, before) {
             Ok(report) => {
-                self.community.take_changes();
-                self.community.forget_undo();
                 let good = report.torn_tail.map_or(bytes.len() as u64, |t| t.offset);
                 self.seq = before + report.records_replayed;
                 follower.offset = start + good;
@@ -319,11 +316,11 @@ impl Store {
                 Ok(report.records_replayed)
             }
             Err(e) => {
-                // Nothing half-applied: back to what was read before.
-                self.community.rollback(mark);
-                self.community.take_changes();
-                self.community.forget_undo();
-                Err(e)
+                // Records before the damage may be applied: nothing
+                // half-read stays, the state is read again from scratch
+                // (which fails too if the damage is real).
+                self.reload_follower().map_err(|_| e)?;
+                Ok(self.seq.saturating_sub(before))
             }
         }
     }
@@ -334,9 +331,7 @@ impl Store {
         };
         let before = self.seq;
         let loaded = load(&follower.dir, &Statutes::cimi())?;
-        let mut community = loaded.community;
-        community.set_recording(true);
-        self.community = community;
+        self.community = loaded.community;
         self.seq = loaded.seq;
         follower.offset = loaded.good_len;
         follower.journal_id = loaded.journal_id;

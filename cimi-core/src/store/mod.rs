@@ -836,11 +836,13 @@ fn no_directory() -> Error {
     )
 }
 
-/// The document of a snapshot: the state at a sequence number.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SnapshotDoc {
+/// The document of a snapshot: the state at a sequence number (the state
+/// kept as its text, parsed once by [`Community::from_json`]).
+#[derive(serde::Deserialize)]
+struct SnapshotDoc<'a> {
     seq: u64,
-    community: serde_json::Value,
+    #[serde(borrow)]
+    community: &'a serde_json::value::RawValue,
 }
 
 /// A snapshot's text: `{"seq":…,"community":…}`.
@@ -859,5 +861,5 @@ fn parse_snapshot(text: &[u8], name: &str, seq: u64) -> Result<Community, Error>
     if doc.seq != seq {
         return Err(corrupt("snapshot sequence number does not match its name".into()).into());
     }
-    Community::from_json(&doc.community.to_string())
+    Community::from_json(doc.community.get())
 }

@@ -34,7 +34,7 @@ use postgres::{Client, Config, NoTls, SimpleQueryMessage, Statement};
 use super::{Backend, Location, Store, StoreError, StoreOptions, parse_snapshot, snapshot_text};
 use crate::community::Community;
 use crate::error::Error;
-use crate::journal::{Applier, JournalRecord, OpenReport, check_settled};
+use crate::journal::{JournalRecord, OpenReport, apply_payloads, check_settled};
 use crate::statutes::Statutes;
 
 /// The newest schema version this library knows.
@@ -404,31 +404,22 @@ impl Store {
             }
             None => (Community::new(statutes)?, 0),
         };
-        let rows = conn
-            .client
-            .query(
-                &format!(
-                    "SELECT seq, record::text FROM {journal} WHERE community = $1 AND seq > $2 ORDER BY seq"
-                ),
-                &[&id, &(after as i64)],
-            )
-            .map_err(classify)?;
+        let bytes = copy_records(&mut conn.client, &journal, id, after)?;
         if !in_tx {
             conn.client.batch_execute("COMMIT").map_err(classify)?;
         }
         let label = journal.clone();
-        let mut applier = Applier::new(&label, after);
-        for row in &rows {
-            let seq: i64 = row.get(0);
-            let text: &str = row.get(1);
-            let (_, record) = crate::journal::parse_record(text.as_bytes(), &label, seq as u64)?;
-            applier.apply(&mut community, seq as u64, record)?;
-        }
-        check_settled(&community, &label, applier.last_seq)?;
-        report.records_replayed = applier.replayed;
+        let payloads = copied_rows(&bytes).map_err(|detail| StoreError::Corrupt {
+            file: label.clone(),
+            offset: after,
+            detail,
+        })?;
+        let applied = apply_payloads(&mut community, &payloads, &label, after)?;
+        check_settled(&community, &label, applied.last_seq)?;
+        report.records_replayed = applied.replayed;
         community.set_recording(true);
         self.community = community;
-        self.seq = applier.last_seq;
+        self.seq = applied.last_seq;
         let pg = self.pg();
         pg.redacted_through = redacted;
         pg.stale = false;
@@ -436,35 +427,23 @@ impl Store {
     }
 
     /// Applies the records committed after `self.seq`, given as
-    /// `(seq, text)` rows. A failure half-way leaves the store stale.
-    fn apply_rows(&mut self, rows: &[(u64, &str)]) -> Result<u64, Error> {
+    /// `(seq, text)` rows. They are facts, applied without recording (the
+    /// state has no operation of its own pending); a failure half-way (a
+    /// damaged row) leaves the store stale, and the next call loads it again.
+    fn apply_rows(&mut self, rows: &[(u64, &[u8])]) -> Result<u64, Error> {
         if rows.is_empty() {
             return Ok(0);
         }
         let label = self.pg().table("journal");
-        let mark = self.community.mark();
-        let mut applier = Applier::new(&label, self.seq);
-        let mut outcome = Ok(());
-        for (seq, text) in rows {
-            let step = crate::journal::parse_record(text.as_bytes(), &label, *seq)
-                .map_err(Error::from)
-                .and_then(|(_, record)| applier.apply(&mut self.community, *seq, record));
-            if let Err(e) = step {
-                outcome = Err(e);
-                break;
-            }
-        }
-        match outcome {
-            Ok(()) => {
-                self.community.take_changes();
-                self.community.forget_undo();
-                self.seq = applier.last_seq;
-                Ok(applier.replayed)
+        self.community.set_recording(false);
+        let applied = apply_payloads(&mut self.community, rows, &label, self.seq);
+        self.community.set_recording(true);
+        match applied {
+            Ok(a) => {
+                self.seq = a.last_seq;
+                Ok(a.replayed)
             }
             Err(e) => {
-                self.community.rollback(mark);
-                self.community.take_changes();
-                self.community.forget_undo();
                 self.pg().stale = true;
                 Err(e)
             }
@@ -479,31 +458,34 @@ impl Store {
             return Ok(self.seq.saturating_sub(before));
         }
         let pg = self.pg();
-        let sql = format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
-             SELECT redacted_through FROM {c} WHERE id = {id}; \
-             SELECT seq, record::text FROM {j} WHERE community = {id} AND seq > {seq} ORDER BY seq; \
-             COMMIT",
-            c = pg.table("communities"),
-            j = pg.table("journal"),
-            id = pg.community_id,
-            seq = before,
+        let (communities, journal, id) = (
+            pg.table("communities"),
+            pg.table("journal"),
+            pg.community_id,
         );
-        let messages = match pg
-            .client()
-            .and_then(|c| c.client.simple_query(&sql).map_err(classify))
-        {
-            Ok(m) => m,
+        let read = pg.client().and_then(|c| {
+            c.client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .map_err(classify)?;
+            let redacted: i64 = c
+                .client
+                .query_one(
+                    &format!("SELECT redacted_through FROM {communities} WHERE id = $1"),
+                    &[&id],
+                )
+                .map_err(classify)?
+                .get(0);
+            let bytes = copy_records(&mut c.client, &journal, id, before)?;
+            c.client.batch_execute("COMMIT").map_err(classify)?;
+            Ok((redacted, bytes))
+        });
+        let (redacted, bytes) = match read {
+            Ok(r) => r,
             Err(e) => {
                 pg.abort(&e);
                 return Err(e.into());
             }
         };
-        let redacted = rows_of(&messages, 1)
-            .first()
-            .and_then(|r| r.get(0))
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0);
         if redacted > pg.redacted_through && (before as i64) < redacted {
             // Records we have not read were rewritten by a compaction: start
             // again from its snapshot.
@@ -511,8 +493,7 @@ impl Store {
             return Ok(self.seq.saturating_sub(before));
         }
         pg.redacted_through = redacted;
-        let rows = parse_rows(pg, &rows_of(&messages, 2))?;
-        let rows: Vec<(u64, &str)> = rows.iter().map(|(s, t)| (*s, t.as_str())).collect();
+        let rows = copied_rows(&bytes).map_err(|detail| corrupt(pg, before, detail))?;
         self.apply_rows(&rows)
     }
 
@@ -528,7 +509,7 @@ impl Store {
             "BEGIN; SET LOCAL lock_timeout = '{ms}ms'; \
              SELECT pg_advisory_xact_lock({class}, {key}); \
              SELECT redacted_through FROM {c} WHERE id = {id}; \
-             SELECT seq, record::text FROM {j} WHERE community = {id} AND seq > {seq} ORDER BY seq",
+             SELECT seq, record::text FROM {j} WHERE community = {id} AND seq > {seq}",
             ms = pg.lock_timeout_ms,
             class = LOCK_CLASS,
             key = pg.lock_key ^ (pg.community_id as i32),
@@ -567,10 +548,7 @@ impl Store {
         }
         pg.redacted_through = redacted;
         let parsed = parse_rows(pg, &rows_of(&messages, 4));
-        let applied = parsed.and_then(|rows| {
-            let rows: Vec<(u64, &str)> = rows.iter().map(|(s, t)| (*s, t.as_str())).collect();
-            self.apply_rows(&rows)
-        });
+        let applied = parsed.and_then(|rows| self.apply_rows(&rows));
         if let Err(e) = applied {
             match &e {
                 Error::Store(s) => self.pg().abort(s),
@@ -814,14 +792,16 @@ impl Store {
         let pg = self.pg();
         let id = pg.community_id;
         let sql = format!(
-            "SELECT seq, record::text FROM {} WHERE community = $1 ORDER BY seq",
+            "SELECT seq, record::text FROM {} WHERE community = $1",
             pg.table("journal")
         );
         let rows = pg.client()?.client.query(&sql, &[&id]).map_err(classify)?;
-        Ok(rows
+        let mut out: Vec<(u64, String)> = rows
             .iter()
             .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, String>(1)))
-            .collect())
+            .collect();
+        sort_by_seq(&mut out);
+        Ok(out)
     }
 
     /// Every record of the community, oldest first.
@@ -841,16 +821,86 @@ impl Store {
     }
 }
 
-fn parse_rows(pg: &Pg, rows: &[&postgres::SimpleQueryRow]) -> Result<Vec<(u64, String)>, Error> {
+fn parse_rows<'a>(
+    pg: &Pg,
+    rows: &[&'a postgres::SimpleQueryRow],
+) -> Result<Vec<(u64, &'a [u8])>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let seq = row.get(0).and_then(|s| s.parse::<u64>().ok());
         match (seq, row.get(1)) {
-            (Some(seq), Some(text)) => out.push((seq, text.to_string())),
+            (Some(seq), Some(text)) => out.push((seq, text.as_bytes())),
             _ => return Err(corrupt(pg, 0, "a journal row without its record".into()).into()),
         }
     }
+    sort_by_seq(&mut out);
     Ok(out)
+}
+
+/// The records after `after`, as the binary output of `COPY`: one stream
+/// instead of a message per row.
+fn copy_records(
+    client: &mut Client,
+    journal: &str,
+    id: i64,
+    after: u64,
+) -> Result<Vec<u8>, StoreError> {
+    use std::io::Read;
+    let mut reader = client
+        .copy_out(&format!(
+            "COPY (SELECT seq, record FROM {journal} WHERE community = {id} AND seq > {after}) TO STDOUT (FORMAT binary)"
+        ))
+        .map_err(classify)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| StoreError::Unavailable {
+            detail: e.to_string(),
+        })?;
+    Ok(bytes)
+}
+
+/// The `(seq, record)` rows of a binary `COPY`, in sequence order.
+fn copied_rows(bytes: &[u8]) -> Result<Vec<(u64, &[u8])>, String> {
+    const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+    let bad = || "unreadable COPY output".to_string();
+    let take = |at: &mut usize, n: usize| -> Result<&[u8], String> {
+        let part = bytes.get(*at..*at + n).ok_or_else(bad)?;
+        *at += n;
+        Ok(part)
+    };
+    let int = |b: &[u8]| i32::from_be_bytes(b.try_into().expect("4 bytes"));
+    let mut at = 0;
+    if take(&mut at, SIGNATURE.len())? != SIGNATURE {
+        return Err(bad());
+    }
+    take(&mut at, 4)?; // flags
+    let extension = int(take(&mut at, 4)?);
+    take(&mut at, usize::try_from(extension).map_err(|_| bad())?)?;
+    let mut rows = Vec::new();
+    loop {
+        let fields = i16::from_be_bytes(take(&mut at, 2)?.try_into().expect("2 bytes"));
+        if fields == -1 {
+            break;
+        }
+        if fields != 2 || int(take(&mut at, 4)?) != 8 {
+            return Err(bad());
+        }
+        let seq = i64::from_be_bytes(take(&mut at, 8)?.try_into().expect("8 bytes"));
+        let len = usize::try_from(int(take(&mut at, 4)?)).map_err(|_| bad())?;
+        rows.push((u64::try_from(seq).map_err(|_| bad())?, take(&mut at, len)?));
+    }
+    sort_by_seq(&mut rows);
+    Ok(rows)
+}
+
+/// Rows in sequence order. The queries leave the order to the client: the
+/// rows come nearly in order already, and a server-side `ORDER BY` spills
+/// a large catch-up to disk under the default `work_mem`.
+fn sort_by_seq<T>(rows: &mut [(u64, T)]) {
+    if !rows.is_sorted_by_key(|(seq, _)| *seq) {
+        rows.sort_unstable_by_key(|(seq, _)| *seq);
+    }
 }
 
 /// A writer's opening: the schema created or upgraded, the community found
