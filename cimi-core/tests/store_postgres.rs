@@ -311,3 +311,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn quotes_and_backslashes_round_trip_exactly() {
+    let Some(url) = url() else { return };
+    let options = schema(&url, "quotes");
+    let (mut a, _) = Store::open_with(url.as_str(), Statutes::cimi(), &options).unwrap();
+    let ev = a.execute("a", |c| schedule(c, 5)).unwrap();
+    let actor = "O'Brien \\' ; DROP TABLE x; -- $$ \\\\";
+    let request = RegistrationRequest::new("o.brien@interieur.gouv.fr")
+        .names("O'Brien \\ '' \\' $tag$", "Zoé \"le\" \\n")
+        .affiliation("DNUM", "attaché'", "chef \\ de projet")
+        .acknowledging(["deontology", "pssi"]);
+    a.execute(actor, |c| c.register(ev, &request, t0()))
+        .unwrap();
+    let (again, _) = Store::open_with(url.as_str(), Statutes::cimi(), &options).unwrap();
+    assert_eq!(again.community().to_json(), a.community().to_json());
+    let mut b = again;
+    let history = b.history(cimi_core::journal::Subject::Event(ev)).unwrap();
+    assert!(history.iter().any(|r| r.actor == actor), "{history:?}");
+}

@@ -73,12 +73,34 @@ CREATE TABLE {s}.snapshots (
     document text NOT NULL,
     PRIMARY KEY (community, seq)
 );
+-- A writer's first step, in its transaction: the community's lock (waiting
+-- at most p_lock_timeout), then what was committed after p_after: a first
+-- row (seq 0) with the compaction point, then the records. One function, so
+-- that its statements are planned once per session, not at every operation
+-- inside the lock.
+CREATE FUNCTION {s}.cimi_lock_and_read(
+    p_community bigint, p_after bigint, p_lock_timeout text, p_class integer, p_key integer
+) RETURNS TABLE (seq bigint, record text) LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(p_class, p_key);
+    RETURN QUERY SELECT 0::bigint, c.redacted_through::text
+        FROM {s}.communities c WHERE c.id = p_community;
+    RETURN QUERY SELECT j.seq, j.record::text
+        FROM {s}.journal j WHERE j.community = p_community AND j.seq > p_after;
+END
+$fn$;
 "#,
 )];
 
 struct Conn {
     client: Client,
     insert: Option<Statement>,
+    /// Whether the server reads `'…'` literals as written but for doubled
+    /// quotes (`standard_conforming_strings`, on by default since
+    /// PostgreSQL 9.1): then an operation's records and its `COMMIT` go in
+    /// one round trip as quoted literals; otherwise as parameters.
+    literals: bool,
 }
 
 /// A PostgreSQL store's connection and where it stands.
@@ -129,9 +151,15 @@ impl Pg {
                     .batch_execute("SET default_transaction_read_only = on")
                     .map_err(classify)?;
             }
+            let literals = client
+                .query_one("SHOW standard_conforming_strings", &[])
+                .map_err(classify)?
+                .get::<_, String>(0)
+                == "on";
             self.conn = Some(Conn {
                 client,
                 insert: None,
+                literals,
             });
         }
         Ok(self.conn.as_mut().expect("connected"))
@@ -187,6 +215,23 @@ fn classify(e: postgres::Error) -> StoreError {
             detail: e.to_string(),
         },
     }
+}
+
+/// A text as an SQL string literal, for a server with
+/// `standard_conforming_strings` on: quotes doubled, nothing else special.
+/// The texts written this way have no NUL character (actors have no control
+/// characters; JSON escapes them), which PostgreSQL text cannot hold anyway.
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// Whether the client failed on the connection itself (reading, writing,
@@ -506,15 +551,11 @@ impl Store {
         let before = self.seq;
         let pg = self.pg();
         let sql = format!(
-            "BEGIN; SET LOCAL lock_timeout = '{ms}ms'; \
-             SELECT pg_advisory_xact_lock({class}, {key}); \
-             SELECT redacted_through FROM {c} WHERE id = {id}; \
-             SELECT seq, record::text FROM {j} WHERE community = {id} AND seq > {seq}",
+            "BEGIN; SELECT * FROM {f}({id}, {seq}, '{ms}ms', {class}, {key})",
+            f = pg.table("cimi_lock_and_read"),
             ms = pg.lock_timeout_ms,
             class = LOCK_CLASS,
             key = pg.lock_key ^ (pg.community_id as i32),
-            c = pg.table("communities"),
-            j = pg.table("journal"),
             id = pg.community_id,
             seq = before,
         );
@@ -528,9 +569,11 @@ impl Store {
                 return Err(e.into());
             }
         };
-        let redacted = rows_of(&messages, 3)
+        let rows = rows_of(&messages, 1);
+        let redacted = rows
             .first()
-            .and_then(|r| r.get(0))
+            .filter(|r| r.get(0) == Some("0"))
+            .and_then(|r| r.get(1))
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0);
         if redacted > pg.redacted_through && (before as i64) < redacted {
@@ -547,7 +590,7 @@ impl Store {
             return Ok(());
         }
         pg.redacted_through = redacted;
-        let parsed = parse_rows(pg, &rows_of(&messages, 4));
+        let parsed = parse_rows(pg, rows.get(1..).unwrap_or_default());
         let applied = parsed.and_then(|rows| self.apply_rows(&rows));
         if let Err(e) = applied {
             match &e {
@@ -647,6 +690,29 @@ impl Store {
         let journal = pg.table("journal");
         let outcome = (|| -> Result<(), StoreError> {
             let conn = pg.client()?;
+            if conn.literals {
+                // One round trip: the records as literals, and the commit.
+                let mut sql = format!(
+                    "INSERT INTO {journal} (community, seq, actor, at, action, more, record) VALUES "
+                );
+                for i in 0..seqs.len() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!(
+                        "({id}, {}, {}, {}::timestamptz, {}, {}, {}::json)",
+                        seqs[i],
+                        literal(actor),
+                        literal(&ats[i]),
+                        literal(&actions[i]),
+                        mores[i],
+                        literal(&texts[i])
+                    ));
+                }
+                sql.push_str("; COMMIT");
+                conn.client.batch_execute(&sql).map_err(classify)?;
+                return Ok(());
+            }
             let insert = match &conn.insert {
                 Some(s) => s.clone(),
                 None => {
