@@ -23,21 +23,25 @@ import os
 import pathlib
 import subprocess
 import sys
+import threading
+import time
 import uuid
 
 import cimi
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
-STARTS = dt.datetime(2026, 12, 12, 11, 30, tzinfo=dt.timezone.utc)
-ENDS = dt.datetime(2026, 12, 12, 13, 30, tzinfo=dt.timezone.utc)
+# Every writer registers at 2026-03-01 09:00 UTC (the Rust writer's instant),
+# into events scheduled before and held after.
+NOW = dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.timezone.utc)
+STARTS = dt.datetime(2026, 6, 12, 10, 30, tzinfo=dt.timezone.utc)
+ENDS = dt.datetime(2026, 6, 12, 12, 30, tzinfo=dt.timezone.utc)
 PER_WRITER = int(os.environ.get("CIMI_FOUR_WRITERS_PEOPLE", "150"))
 
 FOUR_WRITER = r"""
 import hashlib, sys, time, cimi, datetime as dt
 url, schema, first, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 events = [int(e) for e in sys.argv[5].split(",")]
-now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+now = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 store = cimi.Store.open(url, schema=schema, lock_timeout=60)
 mine = []
 for i in range(first, first + count):
@@ -81,18 +85,33 @@ def main() -> None:
         events = store.execute("organiser", setup)
     event_list = ",".join(map(str, events))
     pipes = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    # The Rust writers register into the first event until they are killed;
+    # they start first, and the others once both have written.
+    rust = [
+        subprocess.Popen([str(worker), url, str(start), schema], stdout=subprocess.PIPE, text=True)
+        for start in (100_000, 200_000)
+    ]
+    rust_lines: list[list[str]] = [[] for _ in rust]
+
+    def drain(p: subprocess.Popen[str], into: list[str]) -> None:
+        assert p.stdout is not None
+        for line in p.stdout:
+            into.append(line)
+
+    drains = [threading.Thread(target=drain, args=(p, lines), daemon=True) for p, lines in zip(rust, rust_lines)]
+    for t in drains:
+        t.start()
+    deadline = time.monotonic() + 120
+    while not all(rust_lines) and time.monotonic() < deadline and all(p.poll() is None for p in rust):
+        time.sleep(0.05)
+    assert all(rust_lines), "a Rust writer wrote nothing"
     finishing = [
         subprocess.Popen([sys.executable, "-c", FOUR_WRITER, url, schema, str(first), str(PER_WRITER), event_list], **pipes)
         for first in (0, 10_000)
     ]
     finishing.append(subprocess.Popen(java_command() + [url, schema, "20000", str(PER_WRITER), event_list], **pipes))
-    # The Rust writers register into the first event until they are killed.
-    rust = [
-        subprocess.Popen([str(worker), url, str(start), schema], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for start in (100_000, 200_000)
-    ]
     try:
-        run(finishing, rust, url, schema, events)
+        run(finishing, rust, rust_lines, drains, url, schema, events)
     finally:
         for p in finishing + rust:
             if p.poll() is None:
@@ -100,8 +119,8 @@ def main() -> None:
                 p.wait()
 
 
-def run(finishing: list[subprocess.Popen[str]], rust: list[subprocess.Popen[str]], url: str, schema: str,
-        events: list[int]) -> None:
+def run(finishing: list[subprocess.Popen[str]], rust: list[subprocess.Popen[str]], rust_lines: list[list[str]],
+        drains: list[threading.Thread], url: str, schema: str, events: list[int]) -> None:
     outputs: list[str] = []
     for p in finishing:
         assert p.stdout is not None
@@ -115,7 +134,10 @@ def run(finishing: list[subprocess.Popen[str]], rust: list[subprocess.Popen[str]
         outputs.append("".join(lines))
     for p in rust:
         p.kill()
-    outputs += [p.communicate()[0] for p in rust]
+        p.wait()
+    for t in drains:
+        t.join()
+    outputs += ["".join(lines) for lines in rust_lines]
     views: list[str] = []
     for p in finishing:
         out = p.communicate("view\n", timeout=300)[0]
@@ -165,8 +187,11 @@ def run(finishing: list[subprocess.Popen[str]], rust: list[subprocess.Popen[str]
         assert views == [digest] * 3, (views, digest)
         confirmed = sum(1 for r in registrations if r.status == "confirmed")
         waiting = sum(1 for r in registrations if r.status == "waitlisted")
+    rust_acks = sum(1 for lines in rust_lines for line in lines if line.startswith("ACK"))
+    assert rust_acks > 0
     print(
-        f"five writers (2 Python, 1 Java, 2 Rust): {len(acked)} acknowledged registrations, "
+        f"five writers (2 Python, 1 Java, 2 Rust): {len(acked)} acknowledged registrations "
+        f"({rust_acks} by the Rust writers), "
         f"{len(cancelled)} cancellations; {confirmed} confirmed, {waiting} waiting; every view identical"
     )
 

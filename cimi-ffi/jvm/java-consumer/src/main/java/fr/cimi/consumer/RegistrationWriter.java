@@ -40,7 +40,7 @@ public final class RegistrationWriter {
         for (int i = 0; i < events.length; i++) {
             events[i] = Long.parseLong(eventTexts[i]);
         }
-        long now = Cimi.parisInstantMs(2026, 11, 20, 10, 0);
+        long now = Cimi.parisInstantMs(2026, 3, 1, 10, 0);
         StoreOptions options = new StoreOptions(
                 null, "java-" + first, false, true, schema, "default", 60_000L);
         try (Community community = Community.openWith(url, options)) {
