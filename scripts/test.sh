@@ -44,7 +44,7 @@ step "FFI: bindings (Kotlin, Swift, Python), Python smoke test, Maven (Kotlin te
 bash cimi-ffi/scripts/test.sh
 
 step "several processes, one PostgreSQL community: Python, Java and Rust writers at once"
-"${CIMI_VENV:-.venv}/bin/python" tests/multiprocess/four_writers.py
+"${CIMI_VENV:-.venv}/bin/python" tests/multiprocess/several_writers.py
 
 step "fuzz targets, briefly (cargo-fuzz on the stable toolchain; long runs: fuzz/README.md)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash fuzz/run.sh

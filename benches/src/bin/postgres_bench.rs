@@ -331,25 +331,31 @@ fn section_concurrent(url: &str, per: usize) -> f64 {
     ours / theirs
 }
 
-fn section_catch_up(url: &str, people: usize) -> f64 {
+/// Catching up on `records` records: registrations (a member and a
+/// registration each, what this writers write) or member profiles
+/// (with skills and interests, the heaviest records to apply).
+fn section_catch_up(url: &str, records: usize, registrations: bool) -> f64 {
     let schema = format!("bench_catch_{}", std::process::id());
     drop_schema(url, &schema);
-    let (mut writer, _) =
-        Store::open_with(url, cimi_benches::statutes(), &options(&schema)).expect("open");
+    let (mut writer, ev) = open_with_event(url, &schema, 100_000);
     let (mut follower, _) =
         Store::open_with(url, Statutes::cimi(), &options(&schema).read_only(true))
             .expect("follower");
     let before = follower.seq();
-    let list = directory(people, 29);
+    let list = directory(if registrations { records / 2 } else { records }, 29);
     for chunk in list.chunks(100) {
         writer
             .execute("bench", |c| {
                 for p in chunk {
-                    c.add_member(&p.email, profile_of(p), t0())?;
+                    if registrations {
+                        c.register(ev, &request_of(p), t0())?;
+                    } else {
+                        c.add_member(&p.email, profile_of(p), t0())?;
+                    }
                 }
                 Ok(())
             })
-            .expect("members");
+            .expect("records");
     }
     let records = writer.seq() - before;
     drop(writer);
@@ -401,7 +407,8 @@ fn section_catch_up(url: &str, people: usize) -> f64 {
     drop(follower);
     drop_schema(url, &schema);
     println!(
-        "catching up on {records} records written by another process {:.1} ms (applying them alone: {:.1} ms) vs parsing them {:.1} ms into JournalRecord: {:.2}x, {:.1} ms into untyped JSON values: {:.2}x (floor: at most 2x)",
+        "catching up on {records} records ({}) written through another connection {:.1} ms (applying them alone: {:.1} ms) vs parsing them {:.1} ms into JournalRecord: {:.2}x, {:.1} ms into untyped JSON values: {:.2}x (floor: at most 2x)",
+        if registrations { "registrations" } else { "member profiles" },
         ours * 1e3,
         apply * 1e3,
         best * 1e3,
@@ -450,6 +457,10 @@ fn section_open(url: &str, members: usize) {
 }
 
 fn main() {
+    // As the other timing programs: glibc keeps the memory it frees, so that
+    // neither side of a ratio pays page faults the other escapes (see
+    // src/malloc.rs; CIMI_BENCH_MALLOC=default for the defaults).
+    cimi_benches::malloc::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a.starts_with("worker-")) {
         worker(&args);
@@ -475,7 +486,10 @@ fn main() {
         .query_one("SHOW synchronous_commit", &[])
         .unwrap()
         .get(0);
-    println!("PostgreSQL {version} (fsync={fsync}, synchronous_commit={sync}), same server for every side");
+    println!(
+        "PostgreSQL {version} (fsync={fsync}, synchronous_commit={sync}), same server for every side; allocator: {}",
+        cimi_benches::malloc::setting()
+    );
     let run = |name: &str| {
         sections
             .as_ref()
@@ -488,7 +502,8 @@ fn main() {
         section_concurrent(&url, 250);
     }
     if run("catch-up") {
-        section_catch_up(&url, 10_000);
+        section_catch_up(&url, 10_000, true);
+        section_catch_up(&url, 10_000, false);
     }
     if run("open") {
         section_open(&url, members);

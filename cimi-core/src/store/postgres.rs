@@ -394,10 +394,14 @@ impl Store {
     /// consistent read (inside the caller's transaction when `in_tx`).
     fn load_postgres(&mut self, in_tx: bool) -> Result<OpenReport, Error> {
         let result = self.try_load_postgres(in_tx);
-        if let Err(Error::Store(e)) = &result {
-            let e = e.clone();
-            if !in_tx {
-                self.pg().abort(&e);
+        if let (Err(e), false) = (&result, in_tx) {
+            // No read transaction stays open, whatever failed.
+            match e {
+                Error::Store(s) => {
+                    let s = s.clone();
+                    self.pg().abort(&s);
+                }
+                _ => self.pg().rollback(),
             }
         }
         result

@@ -12,7 +12,7 @@ catching up is the checker's.
 Run by scripts/test.sh after the FFI's Maven build, with the throw-away
 server's URL in CIMI_TEST_POSTGRES_URL:
 
-    .venv/bin/python tests/multiprocess/four_writers.py
+    .venv/bin/python tests/multiprocess/several_writers.py
 """
 
 from __future__ import annotations
