@@ -331,3 +331,43 @@ fn quotes_and_backslashes_round_trip_exactly() {
     let history = b.history(cimi_core::journal::Subject::Event(ev)).unwrap();
     assert!(history.iter().any(|r| r.actor == actor), "{history:?}");
 }
+
+#[test]
+fn a_prepared_operation_holds_the_lock_until_it_runs_or_is_cancelled() {
+    let Some(url) = url() else { return };
+    let options = schema(&url, "prepared");
+    let (mut a, _) = Store::open_with(url.as_str(), Statutes::cimi(), &options).unwrap();
+    let quick = options
+        .clone()
+        .lock_timeout(std::time::Duration::from_millis(200));
+    let (mut b, _) = Store::open_with(url.as_str(), Statutes::cimi(), &quick).unwrap();
+    let ev = a.execute("a", |c| schedule(c, 5)).unwrap();
+    a.prepare_operation().unwrap();
+    let busy = b.execute("b", |c| c.register(ev, &request(1), t0()));
+    assert_eq!(busy.unwrap_err().kind(), "store_busy");
+    a.execute("a", |c| c.register(ev, &request(0), t0()))
+        .unwrap();
+    b.execute("b", |c| c.register(ev, &request(1), t0()))
+        .unwrap();
+    // Any other call ends a prepared operation; so does cancelling it.
+    a.prepare_operation().unwrap();
+    a.refresh().unwrap();
+    b.execute("b", |c| c.register(ev, &request(2), t0()))
+        .unwrap();
+    a.prepare_operation().unwrap();
+    a.cancel_prepared();
+    b.execute("b", |c| c.register(ev, &request(3), t0()))
+        .unwrap();
+    // A prepared operation whose actor is refused releases the lock too.
+    a.prepare_operation().unwrap();
+    assert_eq!(
+        a.execute("", |c| c.register(ev, &request(4), t0()))
+            .unwrap_err()
+            .kind(),
+        "invalid_actor"
+    );
+    b.execute("b", |c| c.register(ev, &request(4), t0()))
+        .unwrap();
+    a.refresh().unwrap();
+    assert_eq!(a.community().registrations(ev).count(), 5);
+}

@@ -286,6 +286,10 @@ impl PyStore {
         }
         let handle = Bound::new(py, PyCommunity::placeholder())?;
         let mut entered = self.enter(py)?;
+        // The wait for other writers (a PostgreSQL store's lock) and the
+        // catch-up run without the interpreter; the operation, with it.
+        let store: &mut Store = &mut entered;
+        py.detach(move || store.prepare_operation()).or_raise(py)?;
         let mut outcome: Option<PyResult<Py<PyAny>>> = None;
         let done = entered.execute(&actor, |c| {
             handle.get().swap(py, c, false);

@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 
 import pytest
@@ -206,3 +208,44 @@ def test_a_follower_always_catches_up_with_the_writer(ops: list[tuple[str, int]]
             assert follower.seq == writer.seq
             assert follower.community == writer.community
             assert follower.community.check_invariants() is None
+
+
+# Holds a PostgreSQL community's lock for a while: an operation that sleeps.
+HOLDER = r"""
+import sys, time, cimi
+store = cimi.Store.open(sys.argv[1], schema=sys.argv[2])
+def hold(c):
+    print("HOLDING", flush=True)
+    time.sleep(1.5)
+store.execute("holder", hold)
+"""
+
+
+def test_a_writer_waiting_for_other_writers_lets_other_threads_run() -> None:
+    url = postgres_url()
+    schema = "py_" + uuid.uuid4().hex[:12]
+    with cimi.Store.open(url, schema=schema) as store:
+        ev = store.execute("organiser", lambda c: c.schedule_event("miditech", "Attente", STARTS, ENDS, 5, at=NOW))
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, url, schema], stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "HOLDING"
+            done: list[object] = []
+
+            def register() -> None:
+                done.append(store.execute("me", lambda c: c.register(ev, **person("ada@interieur.gouv.fr"), at=NOW)))
+
+            started = time.monotonic()
+            waiter = threading.Thread(target=register)
+            waiter.start()
+            progress = 0
+            while waiter.is_alive():
+                progress += 1
+            waited = time.monotonic() - started
+            waiter.join()
+            assert holder.wait(timeout=30) == 0
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+        assert done and waited > 0.5, waited
+        # The other thread ran all along the wait for the lock.
+        assert progress > 10_000, progress

@@ -579,6 +579,39 @@ impl Store {
         }
     }
 
+    /// Does now the waiting part of the next [`execute`](Store::execute): for
+    /// a PostgreSQL writer, opens its transaction, takes the community's
+    /// lock (waiting for other writers) and catches up; the next `execute`
+    /// then only decides and commits. For a binding that must not hold its
+    /// interpreter while waiting (Python lets other threads run meanwhile)
+    /// but must hold it while the operation runs. Nothing to do for other
+    /// backends. Any call but `execute` first ends the prepared transaction
+    /// (rolled back, nothing written); so does
+    /// [`cancel_prepared`](Store::cancel_prepared).
+    ///
+    /// ```
+    /// let mut s = cimi_core::journal::Store::in_memory(cimi_core::Community::cimi());
+    /// s.prepare_operation()?;
+    /// s.execute("me", |c| c.add_member("a@interieur.gouv.fr", Default::default(), chrono::Utc::now()))?;
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn prepare_operation(&mut self) -> Result<(), Error> {
+        match &self.backend {
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(_) => self.prepare_postgres(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Ends an operation prepared by [`prepare_operation`](Store::prepare_operation)
+    /// without running it (its transaction rolled back, the lock released).
+    pub fn cancel_prepared(&mut self) {
+        #[cfg(feature = "postgres")]
+        if let Backend::Postgres(_) = &self.backend {
+            self.unprepare_postgres();
+        }
+    }
+
     /// Runs an operation (or a group of operations) on the community, on
     /// behalf of `actor`, and acknowledges it only once its changes are
     /// durable: all the changes of one call share one fsync (group commit),

@@ -120,6 +120,9 @@ pub(super) struct Pg {
     /// The state may not match the records (a catch-up failed half-way):
     /// the next call loads it again.
     stale: bool,
+    /// An operation's transaction is open, the lock held and the state
+    /// caught up ([`Store::prepare_operation`]); the next `execute` runs in it.
+    begun: bool,
     statutes: Statutes,
 }
 
@@ -344,6 +347,7 @@ impl Store {
             conn: None,
             redacted_through: 0,
             stale: false,
+            begun: false,
             statutes: statutes.clone(),
         };
         let found = if read_only {
@@ -501,6 +505,7 @@ impl Store {
 
     /// A follower's (or a writer's) refresh: what was committed since.
     pub(super) fn refresh_postgres(&mut self) -> Result<u64, Error> {
+        self.unprepare_postgres();
         let before = self.seq;
         if self.pg().stale {
             self.load_postgres(false)?;
@@ -544,6 +549,23 @@ impl Store {
         pg.redacted_through = redacted;
         let rows = copied_rows(&bytes).map_err(|detail| corrupt(pg, before, detail))?;
         self.apply_rows(&rows)
+    }
+
+    /// [`Store::prepare_operation`] on PostgreSQL.
+    pub(super) fn prepare_postgres(&mut self) -> Result<(), Error> {
+        if self.pg().read_only || self.pg().begun {
+            return Ok(());
+        }
+        self.begin_locked()?;
+        self.pg().begun = true;
+        Ok(())
+    }
+
+    /// Ends an operation prepared but not run.
+    pub(super) fn unprepare_postgres(&mut self) {
+        if std::mem::take(&mut self.pg().begun) {
+            self.pg().rollback();
+        }
     }
 
     /// Begins a transaction holding the community's lock and catches up on
@@ -627,8 +649,16 @@ impl Store {
         if self.pg().read_only {
             return Err(StoreError::ReadOnly.into());
         }
-        super::check_actor(actor)?;
-        self.begin_locked()?;
+        let begun = std::mem::take(&mut self.pg().begun);
+        if let Err(e) = super::check_actor(actor) {
+            if begun {
+                self.pg().rollback();
+            }
+            return Err(e.into());
+        }
+        if !begun {
+            self.begin_locked()?;
+        }
         let mark = self.community.mark();
         let result = op(&mut self.community, self.seq);
         if result.is_err() {
@@ -751,6 +781,7 @@ impl Store {
 
     /// Writes a snapshot row at the current sequence number (after catching up).
     pub(super) fn snapshot_postgres(&mut self) -> Result<String, Error> {
+        self.unprepare_postgres();
         if self.pg().read_only {
             return Err(StoreError::ReadOnly.into());
         }
@@ -794,6 +825,7 @@ impl Store {
     /// erased people's personal data, older snapshots deleted, then a
     /// `VACUUM` of the two tables so that the old row versions go.
     pub(super) fn compact_postgres(&mut self) -> Result<(), Error> {
+        self.unprepare_postgres();
         if self.pg().read_only {
             return Err(StoreError::ReadOnly.into());
         }
@@ -876,6 +908,7 @@ impl Store {
 
     /// Every record of the community, oldest first.
     pub(super) fn records_postgres(&mut self) -> Result<Vec<JournalRecord>, Error> {
+        self.unprepare_postgres();
         let texts = match self.select_records() {
             Ok(t) => t,
             Err(e) => {
