@@ -149,20 +149,8 @@ impl Community {
         &self,
         f: impl FnOnce(&mut Store, &str) -> Result<R, CimiError>,
     ) -> Result<R, CimiError> {
-        guarded(|| {
-            let actor = self
-                .actor
-                .read()
-                .map_err(|_| CimiError::poisoned())?
-                .clone();
-            let mut guard = self
-                .inner
-                .mutex()
-                .lock()
-                .map_err(|_| CimiError::poisoned())?;
-            let store = guard.as_mut().ok_or_else(closed)?;
-            f(store, &actor)
-        })
+        let actor = self.actor_name()?;
+        self.read_store(|s| f(s, &actor))
     }
 }
 

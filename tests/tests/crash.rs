@@ -13,6 +13,31 @@ use cimi_core::Statutes;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// After a crash: the engine's invariants hold, every acknowledged
+/// registration is there, every acknowledged cancellation holds.
+fn check_round(
+    c: &cimi_core::Community,
+    round: usize,
+    acked: &[RegistrationId],
+    cancelled: &[RegistrationId],
+) {
+    c.check_invariants()
+        .unwrap_or_else(|e| panic!("round {round}: {e}"));
+    for id in acked {
+        assert!(
+            c.registration(*id).is_some(),
+            "round {round}: acknowledged {id} lost"
+        );
+    }
+    for id in cancelled {
+        assert_eq!(
+            c.registration(*id).map(|r| r.status),
+            Some(RegistrationStatus::Cancelled),
+            "round {round}"
+        );
+    }
+}
+
 #[test]
 fn acknowledged_registrations_survive_sigkill() {
     let rounds: usize = std::env::var("CIMI_CRASH_ROUNDS")
@@ -60,21 +85,7 @@ fn acknowledged_registrations_survive_sigkill() {
             torn += 1;
         }
         let c = store.community();
-        c.check_invariants()
-            .unwrap_or_else(|e| panic!("round {round}: {e}"));
-        for id in &acked {
-            assert!(
-                c.registration(*id).is_some(),
-                "round {round}: acknowledged {id} lost"
-            );
-        }
-        for id in &cancelled {
-            assert_eq!(
-                c.registration(*id).map(|r| r.status),
-                Some(RegistrationStatus::Cancelled),
-                "round {round}"
-            );
-        }
+        check_round(c, round, &acked, &cancelled);
     }
     println!(
         "{rounds} SIGKILLs, {} acknowledged registrations, {} cancellations, {torn} torn tails cut",
@@ -158,21 +169,7 @@ fn acknowledged_registrations_survive_sigkill_on_postgres() {
         let (store, _) = Store::open_with(url.as_str(), Statutes::cimi(), &options)
             .expect("reopen after a crash");
         let c = store.community();
-        c.check_invariants()
-            .unwrap_or_else(|e| panic!("round {round}: {e}"));
-        for id in &acked {
-            assert!(
-                c.registration(*id).is_some(),
-                "round {round}: acknowledged {id} lost"
-            );
-        }
-        for id in &cancelled {
-            assert_eq!(
-                c.registration(*id).map(|r| r.status),
-                Some(RegistrationStatus::Cancelled),
-                "round {round}"
-            );
-        }
+        check_round(c, round, &acked, &cancelled);
         // Every batch seen in the database, acknowledged or not, is whole.
         let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
         for m in c.members() {

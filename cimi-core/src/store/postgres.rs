@@ -1022,19 +1022,7 @@ fn migrate_and_register(pg: &mut Pg) -> Result<Option<i64>, StoreError> {
              applied_at timestamptz NOT NULL DEFAULT now())"
     ))
     .map_err(classify)?;
-    let version: i64 = c
-        .query_one(
-            &format!("SELECT coalesce(max(version), 0) FROM {schema}.cimi_migrations"),
-            &[],
-        )
-        .map_err(classify)?
-        .get(0);
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew {
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
-    }
+    let version = schema_version(c, &schema)?;
     for (v, description, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > version) {
         c.batch_execute(&sql.replace("{s}", &schema))
             .map_err(classify)?;
@@ -1062,6 +1050,25 @@ fn migrate_and_register(pg: &mut Pg) -> Result<Option<i64>, StoreError> {
     Ok(Some(id))
 }
 
+/// The schema's version (0 for a new one); a version newer than this
+/// library knows is `SchemaTooNew`.
+fn schema_version(c: &mut Client, schema: &str) -> Result<i64, StoreError> {
+    let version: i64 = c
+        .query_one(
+            &format!("SELECT coalesce(max(version), 0) FROM {schema}.cimi_migrations"),
+            &[],
+        )
+        .map_err(classify)?
+        .get(0);
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(version)
+}
+
 /// A follower's opening: the community, if the schema and it exist.
 fn find_community(pg: &mut Pg) -> Result<Option<i64>, StoreError> {
     let schema = pg.schema.clone();
@@ -1078,19 +1085,7 @@ fn find_community(pg: &mut Pg) -> Result<Option<i64>, StoreError> {
     if exists.is_none() {
         return Ok(None);
     }
-    let version: i64 = c
-        .query_one(
-            &format!("SELECT coalesce(max(version), 0) FROM {schema}.cimi_migrations"),
-            &[],
-        )
-        .map_err(classify)?
-        .get(0);
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew {
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
-    }
+    schema_version(c, &schema)?;
     Ok(c.query_opt(
         &format!("SELECT id FROM {schema}.communities WHERE name = $1"),
         &[&name],
