@@ -13,10 +13,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use cimi_benches::{request_of, schedule, t0, MemoryStorage};
-use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::journal::{encode_frame, replay, Store, SyncPolicy};
+use cimi_benches::{MemoryStorage, request_of, schedule, t0};
 use cimi_core::Community;
+use cimi_core::event::{EventKind, EventSpec};
+use cimi_core::journal::{Store, SyncPolicy, encode_frame, replay};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)

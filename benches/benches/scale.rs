@@ -44,14 +44,14 @@ use std::time::{Duration, Instant};
 
 use cimi_benches::malloc::{keep_freed_memory, own_output_under_default_malloc};
 use cimi_benches::{
-    community, directory, journal_of, request_of, rush_event, schedule, statutes, t0, Person,
+    Person, community, directory, journal_of, request_of, rush_event, schedule, statutes, t0,
 };
+use cimi_core::Community;
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
 use cimi_core::ids::{EventId, RegistrationId};
 use cimi_core::journal::replay;
 use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
-use cimi_core::Community;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 /// The directory sizes, from `CIMI_BENCH_N`.

@@ -17,12 +17,12 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use cimi_benches::{community, directory, t0};
+use cimi_core::Community;
 use cimi_core::help::Suggestion;
 use cimi_core::ids::MemberId;
 use cimi_core::member::MemberStatus;
 use cimi_core::skills::normalize_skill;
-use cimi_core::Community;
-use criterion::{criterion_group, Criterion};
+use criterion::{Criterion, criterion_group};
 
 struct Scan {
     members: Vec<(MemberId, BTreeSet<String>, MemberStatus)>,

@@ -1,8 +1,8 @@
 //! Where replay time goes: frame decoding, typed parsing, applying.
 use cimi_benches::{request_of, schedule, t0};
-use cimi_core::event::{EventKind, EventSpec};
-use cimi_core::journal::{decode_frames, JournalRecord, Storage, Store, SyncPolicy};
 use cimi_core::Community;
+use cimi_core::event::{EventKind, EventSpec};
+use cimi_core::journal::{JournalRecord, Storage, Store, SyncPolicy, decode_frames};
 use std::time::Instant;
 struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 impl Storage for Memory {

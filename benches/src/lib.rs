@@ -17,11 +17,11 @@
 //! ```
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use cimi_core::Community;
 use cimi_core::community::MemberProfile;
 use cimi_core::journal::Storage;
 use cimi_core::member::Affiliation;
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
-use cimi_core::Community;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex};
@@ -512,12 +512,11 @@ pub fn journal_of(people: &[Person], at: DateTime<Utc>) -> Vec<u8> {
             .expect("generated members are valid");
     }
     drop(store);
-    let journal = std::mem::take(
+    std::mem::take(
         &mut *bytes
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
-    journal
+    )
 }
 
 /// The event of a registration rush: a conference of 10,000 seats in 60

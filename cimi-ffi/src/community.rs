@@ -7,7 +7,7 @@
 //! becomes `CimiException.Internal` with kind `panic`, and a community whose
 //! lock was poisoned by it answers every later call with kind `poisoned`.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cimi_core::journal::{OpenReport as CoreOpenReport, Store};
 use cimi_core::statutes::Statutes as CoreStatutes;

@@ -6,7 +6,7 @@ use cimi_core::help::{self as ch, HelpRequestId};
 use crate::community::Community;
 use crate::error::CimiError;
 use crate::time::{instant, millis};
-use crate::types::{id_i64, id_u64, mirror_enum, MemberStatus};
+use crate::types::{MemberStatus, id_i64, id_u64, mirror_enum};
 
 mirror_enum!(
     /// Who may see a help request.

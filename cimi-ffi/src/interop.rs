@@ -8,7 +8,7 @@ use crate::community::Community;
 use crate::error::CimiError;
 use crate::time::instant;
 use crate::types::{
-    event_id, id_i64, mirror_enum, registration_id, Lang, RegistrationOutcome, RegistrationRequest,
+    Lang, RegistrationOutcome, RegistrationRequest, event_id, id_i64, mirror_enum, registration_id,
 };
 
 mirror_enum!(

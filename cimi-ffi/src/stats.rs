@@ -4,7 +4,7 @@
 use crate::community::Community;
 use crate::error::CimiError;
 use crate::time::instant;
-use crate::types::{count_i32, id_i64, EventKind, EventState, MemberStatus};
+use crate::types::{EventKind, EventState, MemberStatus, count_i32, id_i64};
 
 /// Figures of one event.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

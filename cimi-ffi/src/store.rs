@@ -8,7 +8,7 @@ use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Subject, S
 use cimi_core::statutes::Statutes as CoreStatutes;
 use cimi_core::store::{SharedStore, StoreOptions as CoreStoreOptions};
 
-use crate::community::{guarded, Community, DEFAULT_ACTOR};
+use crate::community::{Community, DEFAULT_ACTOR, guarded};
 use crate::error::CimiError;
 use crate::time::{instant, millis};
 use crate::types::id_i64;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::community::{guarded, Community};
+use crate::community::{Community, guarded};
 use crate::error::CimiError;
 use crate::time::{instant_from_rfc3339, instant_to_rfc3339, paris_instant_ms};
 use crate::types::*;

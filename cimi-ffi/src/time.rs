@@ -89,8 +89,12 @@ pub fn paris_instant_ms(
     let bad = || {
         CimiError::input(
             "date",
-            format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} is not a valid date and time"),
-            format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} n'est pas une date et une heure valides"),
+            format!(
+                "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} is not a valid date and time"
+            ),
+            format!(
+                "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} n'est pas une date et une heure valides"
+            ),
         )
     };
     let u = |v: i32| u32::try_from(v).map_err(|_| bad());

@@ -7,7 +7,7 @@ use cimi_core::watch::{self as cw, WatchItemId};
 use crate::community::Community;
 use crate::error::CimiError;
 use crate::time::{instant, millis};
-use crate::types::{id_i64, id_u64, mirror_enum, EventKind, Lang};
+use crate::types::{EventKind, Lang, id_i64, id_u64, mirror_enum};
 
 mirror_enum!(
     /// Whether a watch item is about the ministry's own projects or computing

@@ -27,8 +27,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 
 use cimi_ffi::{
-    event_spec, AttendanceMode, Community, EventKind, Registration, RegistrationRequest,
-    RegistrationStatus, Seat,
+    AttendanceMode, Community, EventKind, Registration, RegistrationRequest, RegistrationStatus,
+    Seat, event_spec,
 };
 use shuttle::thread;
 

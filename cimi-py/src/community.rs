@@ -32,12 +32,12 @@ use crate::convert::{
     count, flag, from_plain, mapping_items, opt_count, opt_text, text, text_or_empty, texts,
     to_plain,
 };
-use crate::errors::{core_err, core_exception, invalid_argument, poisoned, OrRaise};
+use crate::errors::{OrRaise, core_err, core_exception, invalid_argument, poisoned};
 use crate::interop;
 use crate::lock::{Denied, Direct, Shared, Wait};
 use crate::records::{
-    consent_kind, PyCancellation, PyDigest, PyEvent, PyHelpRequest, PyMember, PyRegistration,
-    PyViolation, PyWatchItem,
+    PyCancellation, PyDigest, PyEvent, PyHelpRequest, PyMember, PyRegistration, PyViolation,
+    PyWatchItem, consent_kind,
 };
 use crate::requests::{self, Batch, KindStrings};
 use crate::statutes::PyStatutes;

@@ -7,11 +7,11 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
+use cimi_core::Lang;
 use cimi_core::community::Community;
 use cimi_core::ids::EventId;
 use cimi_core::interop::csv::{CsvOptions, ImportOptions, ImportReport};
 use cimi_core::interop::mail::{MailOutcome, MailPolicy, MailProblem, MailReading};
-use cimi_core::Lang;
 
 use crate::convert::{opt_text, text, type_name};
 use crate::errors::{invalid_argument, lang};
@@ -53,7 +53,7 @@ pub fn csv_options(
                 "dialect",
                 "must be 'french_office' or 'rfc4180'".into(),
                 "doit valoir 'french_office' ou 'rfc4180'".into(),
-            ))
+            ));
         }
     };
     let lang = match language {

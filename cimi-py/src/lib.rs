@@ -10,8 +10,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use pyo3::prelude::*;
 
-use cimi_core::address::EmailAddress;
 use cimi_core::Lang;
+use cimi_core::address::EmailAddress;
 
 mod community;
 mod convert;
@@ -25,7 +25,7 @@ mod store;
 mod tables;
 mod time;
 
-use errors::{invalid_input, OrRaise};
+use errors::{OrRaise, invalid_input};
 
 /// The module's Rust allocations (the core's records, the requests of a
 /// batch) go to mimalloc: the registration path allocates many small strings,

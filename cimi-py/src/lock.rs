@@ -25,13 +25,13 @@ use std::sync::{PoisonError, TryLockError};
 
 #[cfg(feature = "shuttle")]
 use shuttle::sync::{
-    atomic::{AtomicBool, Ordering},
     RwLock,
+    atomic::{AtomicBool, Ordering},
 };
 #[cfg(not(feature = "shuttle"))]
 use std::sync::{
-    atomic::{AtomicBool, Ordering},
     RwLock,
+    atomic::{AtomicBool, Ordering},
 };
 
 /// How a thread waits for the lock when it cannot take it at once.

@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+use cimi_core::Lang;
 use cimi_core::error::FormatError;
 use cimi_core::event::{Event, EventKind, EventState};
 use cimi_core::help::HelpRequest;
@@ -21,7 +22,6 @@ use cimi_core::member::{ConsentKind, Member};
 use cimi_core::registration::Registration;
 use cimi_core::statutes::Violation;
 use cimi_core::watch::{Channel, Digest, UpcomingEvent, WatchItem};
-use cimi_core::Lang;
 
 use crate::convert::{text, to_plain};
 use crate::errors::{invalid_argument, lang};

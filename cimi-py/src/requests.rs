@@ -22,7 +22,7 @@ use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::statutes::Statutes;
 use cimi_core::text::TextSet;
 
-use crate::convert::{flag, mapping_items, text, type_name, MAX_ITEMS};
+use crate::convert::{MAX_ITEMS, flag, mapping_items, text, type_name};
 use crate::errors::invalid_argument;
 
 /// A registration request as the bindings received it: `acknowledged=True`
@@ -467,8 +467,16 @@ impl Batch {
                 ));
             }
             let fields = rows.fields(&item?, index)?;
-            let [email, family_name, given_name, service, grade, function, ack, mode] =
-                fields.each_ref().map(Option::as_ref);
+            let [
+                email,
+                family_name,
+                given_name,
+                service,
+                grade,
+                function,
+                ack,
+                mode,
+            ] = fields.each_ref().map(Option::as_ref);
             let email = email.ok_or_else(|| {
                 PyTypeError::new_err(format!("requests[{index}]: missing key 'email'"))
             })?;

@@ -7,7 +7,7 @@ use cimi_core::address::EmailAddress;
 use cimi_core::statutes::{Statutes, Text};
 
 use crate::convert::{json_dumps, json_loads, text, to_plain};
-use crate::errors::{lang, OrRaise};
+use crate::errors::{OrRaise, lang};
 
 /// A community's statutes: values, objectives, rules, obligations, audiences,
 /// registration policy, activity window and bureau rules.

@@ -17,14 +17,14 @@ use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList};
 
+use cimi_core::Error;
 use cimi_core::journal::{JournalRecord, Store, Subject, SyncPolicy};
 use cimi_core::statutes::Statutes;
 use cimi_core::store::{Location, SharedStore, StoreError as CoreStoreError, StoreOptions};
-use cimi_core::Error;
 
 use crate::community::PyCommunity;
 use crate::convert::{json_loads, text, to_plain};
-use crate::errors::{invalid_state, poisoned, OrRaise};
+use crate::errors::{OrRaise, invalid_state, poisoned};
 use crate::statutes::PyStatutes;
 use crate::time::at_or_now;
 
@@ -350,7 +350,7 @@ impl PyStore {
             _ => {
                 return Err(PyTypeError::new_err(
                     "history: give exactly one of member_id= or event_id=",
-                ))
+                ));
             }
         };
         let mut entered = self.enter(py)?;

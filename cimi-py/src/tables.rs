@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use cimi_core::Community;
 use cimi_core::ids::EventId;
 use cimi_core::member::ConsentKind;
 use cimi_core::stats::EventStats;
-use cimi_core::Community;
 
 use crate::records::was_held;
 

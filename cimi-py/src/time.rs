@@ -36,8 +36,12 @@ pub fn to_utc(value: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
         return Err(invalid_input(
             py,
             "naive_datetime",
-            format!("{what}: naive datetime refused; pass a timezone-aware datetime (e.g. tzinfo=datetime.timezone.utc or zoneinfo.ZoneInfo(\"Europe/Paris\"))"),
-            format!("{what} : date et heure sans fuseau refusées ; donnez une datetime avec fuseau (par exemple tzinfo=datetime.timezone.utc ou zoneinfo.ZoneInfo(\"Europe/Paris\"))"),
+            format!(
+                "{what}: naive datetime refused; pass a timezone-aware datetime (e.g. tzinfo=datetime.timezone.utc or zoneinfo.ZoneInfo(\"Europe/Paris\"))"
+            ),
+            format!(
+                "{what} : date et heure sans fuseau refusées ; donnez une datetime avec fuseau (par exemple tzinfo=datetime.timezone.utc ou zoneinfo.ZoneInfo(\"Europe/Paris\"))"
+            ),
         ));
     }
     dt.call_method1("astimezone", (utc,))
@@ -69,12 +73,11 @@ fn utc_datetime(dt: &Bound<'_, PyDateTime>) -> PyResult<DateTime<Utc>> {
     if !dt.is_exact_instance_of::<PyDateTime>() {
         return dt.extract();
     }
-    if let Ok(last) = LAST_UTC.lock() {
-        if let Some((seen, instant)) = last.as_ref() {
-            if seen.is(dt) {
-                return Ok(*instant);
-            }
-        }
+    if let Ok(last) = LAST_UTC.lock()
+        && let Some((seen, instant)) = last.as_ref()
+        && seen.is(dt)
+    {
+        return Ok(*instant);
     }
     let instant: DateTime<Utc> = dt.extract()?;
     let replaced = LAST_UTC

@@ -23,12 +23,12 @@ use cimi_core::event::{
     EventKind, EventSpec, ItemKind, ProgramItem, RemoteBroadcast, Schedule, Speaker, Venue,
 };
 use cimi_core::help::Visibility;
-use cimi_core::journal::{decode_frames, encode_frame, Storage, Store, SyncPolicy};
+use cimi_core::journal::{Storage, Store, SyncPolicy, decode_frames, encode_frame};
 use cimi_core::member::ConsentKind;
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::watch::{NewWatchItem, Scope};
 use cimi_core::{Community, Statutes};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 #[path = "../fuzz_targets/common.rs"]
 #[allow(dead_code)]
@@ -36,7 +36,7 @@ mod common;
 #[path = "../fuzz_targets/engine_input.rs"]
 mod engine_input;
 
-use engine_input::{encode, Op};
+use engine_input::{Op, encode};
 
 type Error = Box<dyn std::error::Error>;
 /// A named edit of a JSON document.

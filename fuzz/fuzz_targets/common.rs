@@ -1,10 +1,10 @@
 //! The community every fuzz input is read against.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use cimi_core::Community;
 use cimi_core::community::MemberProfile;
 use cimi_core::event::{EventKind, EventSpec, RemoteBroadcast, Schedule};
 use cimi_core::registration::RegistrationRequest;
-use cimi_core::Community;
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

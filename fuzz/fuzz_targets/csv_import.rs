@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
-use cimi_core::interop::csv::{directory, import_members, CsvOptions, ImportOptions};
 use cimi_core::Community;
+use cimi_core::interop::csv::{CsvOptions, ImportOptions, directory, import_members};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

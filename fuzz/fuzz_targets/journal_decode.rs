@@ -14,7 +14,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use cimi_core::journal::{decode_frames, encode_frame, replay, Store, StoreError, SyncPolicy};
+use cimi_core::journal::{Store, StoreError, SyncPolicy, decode_frames, encode_frame, replay};
 use cimi_core::{Community, Error, Statutes};
 use libfuzzer_sys::fuzz_target;
 
@@ -130,7 +130,11 @@ fn open(bytes: Option<&[u8]>) -> Result<(Store, cimi_core::journal::OpenReport),
         std::fs::create_dir_all(&*DIR).expect("scratch directory");
         std::fs::write(DIR.join(FILE), bytes).expect("scratch journal");
     }
-    Store::open_with(&*DIR, Statutes::cimi(), &cimi_core::store::StoreOptions::new().sync(SyncPolicy::Never))
+    Store::open_with(
+        &*DIR,
+        Statutes::cimi(),
+        &cimi_core::store::StoreOptions::new().sync(SyncPolicy::Never),
+    )
 }
 
 fuzz_target!(|data: &[u8]| {

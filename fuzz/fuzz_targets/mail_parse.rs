@@ -4,10 +4,10 @@
 
 use std::sync::LazyLock;
 
-use cimi_core::interop::mail::{
-    read_request, register_from_email, MailOutcome, MailPolicy, MAX_MESSAGE_BYTES,
-};
 use cimi_core::Community;
+use cimi_core::interop::mail::{
+    MAX_MESSAGE_BYTES, MailOutcome, MailPolicy, read_request, register_from_email,
+};
 use libfuzzer_sys::fuzz_target;
 
 mod common;

@@ -6,10 +6,10 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use cimi_core::Statutes;
 use cimi_core::ids::RegistrationId;
 use cimi_core::journal::Store;
 use cimi_core::registration::RegistrationStatus;
-use cimi_core::Statutes;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -24,11 +24,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use cimi_benches::malloc::{keep_freed_memory, own_output_under_default_malloc};
-use cimi_benches::{community, directory, request_of, schedule, t0, Person};
+use cimi_benches::{Person, community, directory, request_of, schedule, t0};
+use cimi_core::Community;
 use cimi_core::address::EmailAddress;
 use cimi_core::event::{EventKind, EventSpec};
 use cimi_core::journal::replay;
-use cimi_core::Community;
 
 /// Timed rounds of the registration decision and its baseline (the best counts).
 const ROUNDS: usize = 3;
@@ -142,8 +142,12 @@ fn main() {
     } else {
         sizes
     };
-    println!("n,register_ns,hashset_insert_ns,register_over_hashset,cancel_promote_100_ns,cancel_promote_long_ns,long_waiting,promote_ratio,save_json_s,load_json_s,load_journal_s,serde_untyped_s,journal_over_serde,address_check_ns,bytes_per_member,register_default_malloc_ns,hashset_insert_default_malloc_ns,register_over_hashset_default_malloc");
-    eprintln!("| N | register | HashSet insert | ratio | cancel+promote (100) | cancel+promote (long) | ratio | save JSON | load JSON | load journal | serde_json untyped | ratio | address check | bytes/member | register, HashSet, ratio (default malloc) |");
+    println!(
+        "n,register_ns,hashset_insert_ns,register_over_hashset,cancel_promote_100_ns,cancel_promote_long_ns,long_waiting,promote_ratio,save_json_s,load_json_s,load_journal_s,serde_untyped_s,journal_over_serde,address_check_ns,bytes_per_member,register_default_malloc_ns,hashset_insert_default_malloc_ns,register_over_hashset_default_malloc"
+    );
+    eprintln!(
+        "| N | register | HashSet insert | ratio | cancel+promote (100) | cancel+promote (long) | ratio | save JSON | load JSON | load journal | serde_json untyped | ratio | address check | bytes/member | register, HashSet, ratio (default malloc) |"
+    );
     eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let bytes_per_member = child_under_default_malloc("--memory-of", n)[0];

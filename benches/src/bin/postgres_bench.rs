@@ -24,11 +24,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cimi_benches::{directory, profile_of, request_of, t0};
+use cimi_core::Statutes;
 use cimi_core::community::Community;
 use cimi_core::event::{EventKind, EventSpec};
 use cimi_core::journal::JournalRecord;
 use cimi_core::store::{Store, StoreOptions};
-use cimi_core::Statutes;
 
 fn url() -> String {
     std::env::var("CIMI_BENCH_POSTGRES_URL")
@@ -408,7 +408,11 @@ fn section_catch_up(url: &str, records: usize, registrations: bool) -> f64 {
     drop_schema(url, &schema);
     println!(
         "catching up on {records} records ({}) written through another connection {:.1} ms (applying them alone: {:.1} ms) vs parsing them {:.1} ms into JournalRecord: {:.2}x, {:.1} ms into untyped JSON values: {:.2}x (floor: at most 2x)",
-        if registrations { "registrations" } else { "member profiles" },
+        if registrations {
+            "registrations"
+        } else {
+            "member profiles"
+        },
         ours * 1e3,
         apply * 1e3,
         best * 1e3,
@@ -471,11 +475,11 @@ fn main() {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--members" => {
-                members = it.next().and_then(|s| s.parse().ok()).expect("--members N")
-            }
+            "--members" => members = it.next().and_then(|s| s.parse().ok()).expect("--members N"),
             "--sections" => sections = it.next().cloned(),
-            other => panic!("unknown argument {other} (--members N, --sections execute,concurrent,catch-up,open)"),
+            other => panic!(
+                "unknown argument {other} (--members N, --sections execute,concurrent,catch-up,open)"
+            ),
         }
     }
     let url = url();

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use cimi_benches::{directory, requests, Operation};
+use cimi_benches::{Operation, directory, requests};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

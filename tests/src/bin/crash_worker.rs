@@ -10,11 +10,11 @@
 use std::io::Write;
 
 use chrono::{Duration, TimeZone, Utc};
+use cimi_core::Statutes;
 use cimi_core::event::{EventKind, EventSpec, Schedule};
 use cimi_core::ids::EventId;
 use cimi_core::journal::Store;
 use cimi_core::registration::RegistrationRequest;
-use cimi_core::Statutes;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -49,15 +49,15 @@ fn main() {
     let out = std::io::stdout();
     let mut out = out.lock();
     for i in start.. {
-        if i % 5 == 4 {
-            if let Some(id) = live(&store, ev, i) {
-                store
-                    .execute("crash-test", |c| c.cancel_registration(id, t0))
-                    .expect("cancel");
-                writeln!(out, "CANCELLED {}", id.get()).unwrap();
-                out.flush().unwrap();
-                continue;
-            }
+        if i % 5 == 4
+            && let Some(id) = live(&store, ev, i)
+        {
+            store
+                .execute("crash-test", |c| c.cancel_registration(id, t0))
+                .expect("cancel");
+            writeln!(out, "CANCELLED {}", id.get()).unwrap();
+            out.flush().unwrap();
+            continue;
         }
         if i % 7 == 6 {
             let emails: Vec<String> = (0..3)
