@@ -1,0 +1,241 @@
+//! The event lifecycle: scheduling, editing capacity, quotas, program, venue, broadcast
+//! and registration window, and the state transitions up to the compte-rendu.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::change::{Action, Record};
+use crate::error::{Error, StateError};
+use crate::event::{
+    Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
+};
+use crate::ids::{EventId, RegistrationId};
+
+impl Community {
+    // ----- events ---------------------------------------------------------------
+
+    /// An event by identifier.
+    pub fn event(&self, id: EventId) -> Option<&Event> {
+        self.events.get(&id)
+    }
+
+    /// All events, by identifier.
+    pub fn events(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.events.values()
+    }
+
+    pub(super) fn event_checked(&self, id: EventId) -> Result<&Event, Error> {
+        event_in(&self.events, id)
+    }
+
+    /// Schedules an event. Unless the spec says `draft`, it accepts
+    /// registrations at once (within its window).
+    pub fn schedule_event(&mut self, spec: EventSpec, at: DateTime<Utc>) -> Result<EventId, Error> {
+        let id = EventId::new(self.next.event);
+        let event = Event::from_spec(id, spec, at);
+        self.check_event(&event)?;
+        self.commit_within_limits(Action::EventScheduled, at, Record::Event(Box::new(event)))?;
+        Ok(id)
+    }
+
+    pub(super) fn update_event(
+        &mut self,
+        id: EventId,
+        at: DateTime<Utc>,
+        edit: impl FnOnce(&mut Event, &Book) -> Result<(), Error>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        let mut e = self.event_checked(id)?.clone();
+        if !e.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
+        self.check_event(&e)?;
+        self.commit_within_limits(Action::EventUpdated, at, Record::Event(Box::new(e)))?;
+        Ok(self.promote(id, at))
+    }
+
+    /// Changes the seat capacity; growing it promotes waiting registrations,
+    /// which are returned in order. It cannot go below the seats confirmed.
+    pub fn set_capacity(
+        &mut self,
+        id: EventId,
+        capacity: u32,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        self.update_event(id, at, |e, book| {
+            if capacity < book.on_site {
+                return Err(StateError::CapacityBelowConfirmed {
+                    confirmed: book.on_site,
+                    requested: capacity,
+                }
+                .into());
+            }
+            e.capacity = capacity;
+            Ok(())
+        })
+    }
+
+    /// Sets (`Some`) or removes (`None`) an audience's quota; returns the
+    /// registrations promoted as a result.
+    pub fn set_quota(
+        &mut self,
+        id: EventId,
+        audience: &str,
+        quota: Option<u32>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationId>, Error> {
+        let audience = audience.to_string();
+        self.update_event(id, at, |e, book| {
+            match quota {
+                Some(q) => {
+                    let confirmed = book.audience_seats(&Some(audience.as_str().into()));
+                    if q < confirmed {
+                        return Err(StateError::QuotaBelowConfirmed {
+                            audience,
+                            confirmed,
+                            requested: q,
+                        }
+                        .into());
+                    }
+                    e.quotas.insert(audience, q);
+                }
+                None => {
+                    e.quotas.remove(&audience);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces the program.
+    pub fn set_program(
+        &mut self,
+        id: EventId,
+        program: Vec<ProgramItem>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.program = program;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets or removes the venue.
+    pub fn set_venue(
+        &mut self,
+        id: EventId,
+        venue: Option<Venue>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.venue = venue;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets or removes the remote broadcast; it cannot drop below the remote
+    /// places already confirmed.
+    pub fn set_remote(
+        &mut self,
+        id: EventId,
+        remote: Option<RemoteBroadcast>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, book| {
+            let room = remote
+                .as_ref()
+                .map(|r| r.capacity.unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            if book.remote > room {
+                return Err(StateError::RemoteInUse {
+                    remote: book.remote,
+                }
+                .into());
+            }
+            e.remote = remote;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    /// Sets the registration window.
+    pub fn set_registration_window(
+        &mut self,
+        id: EventId,
+        opens_at: Option<DateTime<Utc>>,
+        closes_at: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.registration_opens_at = opens_at;
+            e.registration_closes_at = closes_at;
+            Ok(())
+        })
+        .map(drop)
+    }
+
+    pub(super) fn transition(
+        &mut self,
+        id: EventId,
+        to: EventState,
+        at: DateTime<Utc>,
+        report: Option<Report>,
+    ) -> Result<(), Error> {
+        let mut e = self.event_checked(id)?.clone();
+        if !e.state.can_become(to) {
+            return Err(StateError::EventTransition { from: e.state, to }.into());
+        }
+        if to == EventState::Held && at < e.schedule.starts_at {
+            return Err(StateError::EventNotStarted.into());
+        }
+        e.state = to;
+        if report.is_some() {
+            e.report = report;
+        }
+        self.commit_within_limits(Action::EventStateChanged, at, Record::Event(Box::new(e)))
+    }
+
+    /// Opens a draft (or re-opens a closed) event for registration.
+    pub fn open_registration(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Open, at, None)
+    }
+
+    /// Closes registration. The waiting list still moves on cancellations.
+    pub fn close_registration(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Closed, at, None)
+    }
+
+    /// Marks the event as held (not before it starts). Confirmed registrants
+    /// who did not check in are then no-shows.
+    pub fn mark_held(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Held, at, None)
+    }
+
+    /// Publishes the compte-rendu of a held event.
+    pub fn publish_report(
+        &mut self,
+        id: EventId,
+        summary: &str,
+        resources: Vec<Resource>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.check_long_text("summary", summary)?;
+        for r in &resources {
+            self.check_text("resource.title", &r.title)?;
+            self.check_text("resource.url", &r.url)?;
+        }
+        let report = Report {
+            summary: summary.to_string(),
+            resources,
+            published_at: at,
+        };
+        self.transition(id, EventState::Reported, at, Some(report))
+    }
+
+    /// Cancels an event that has not been held.
+    pub fn cancel_event(&mut self, id: EventId, at: DateTime<Utc>) -> Result<(), Error> {
+        self.transition(id, EventState::Cancelled, at, None)
+    }
+}

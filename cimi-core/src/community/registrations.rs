@@ -1,0 +1,403 @@
+//! The registration engine: register, promote the waiting list, cancel, check in, occupancy.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::*;
+use crate::address::EmailAddress;
+use crate::change::Action;
+use crate::error::{Entity, Error, StateError};
+use crate::event::{Event, EventState};
+use crate::ids::{EventId, RegistrationId};
+use crate::registration::{
+    AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
+};
+use crate::text::Text;
+
+/// The answer to an accepted registration request.
+///
+/// ```
+/// # use cimi_core::community::RegistrationOutcome;
+/// # fn f(o: &RegistrationOutcome) -> bool {
+/// o.already_registered // true when the same person asked again
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationOutcome {
+    /// The registration (new, or the one the person already had).
+    pub registration: Registration,
+    /// Whether the person already had this live registration.
+    pub already_registered: bool,
+}
+
+/// The answer to a cancellation.
+///
+/// ```
+/// # use cimi_core::community::Cancellation;
+/// # fn f(c: &Cancellation) -> usize { c.promoted.len() }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancellation {
+    /// The cancelled registration.
+    pub registration: Registration,
+    /// Registrations promoted to a seat because of it, in order.
+    pub promoted: Vec<RegistrationId>,
+}
+
+/// How full an event is.
+///
+/// ```
+/// # use cimi_core::community::Occupancy;
+/// # fn f(o: &Occupancy) -> u32 { o.capacity - o.on_site }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occupancy {
+    /// Seats on site.
+    pub capacity: u32,
+    /// Seats taken.
+    pub on_site: u32,
+    /// Remote places taken.
+    pub remote: u32,
+    /// Registrations waiting for a seat (including remote ones waiting).
+    pub waiting: u32,
+    /// Seats taken per audience (`""` for addresses in no audience).
+    pub on_site_by_audience: BTreeMap<String, u32>,
+}
+
+impl Community {
+    // ----- registrations --------------------------------------------------------
+
+    /// A registration by identifier.
+    pub fn registration(&self, id: RegistrationId) -> Option<&Registration> {
+        self.registrations.get(&id)
+    }
+
+    /// Every registration of an event (including cancelled ones), in order of arrival.
+    pub fn registrations(&self, event: EventId) -> impl Iterator<Item = &Registration> + '_ {
+        self.registrations
+            .values()
+            .filter(move |r| r.event == event)
+    }
+
+    /// Every registration of the community, in order of arrival.
+    pub fn all_registrations(&self) -> impl Iterator<Item = &Registration> + '_ {
+        self.registrations.values()
+    }
+
+    /// The waiting list of an event, in promotion order (order of arrival).
+    pub fn waiting_list(&self, event: EventId) -> Vec<RegistrationId> {
+        let mut ids: Vec<_> = self
+            .books
+            .get(&event)
+            .map(|b| b.waiting.values().flatten().copied().collect())
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The confirmed registrations of an event (on site and remote), in order.
+    pub fn confirmed(&self, event: EventId) -> Vec<&Registration> {
+        self.registrations(event)
+            .filter(|r| r.status == RegistrationStatus::Confirmed)
+            .collect()
+    }
+
+    /// How full an event is.
+    pub fn occupancy(&self, event: EventId) -> Result<Occupancy, Error> {
+        let e = self.event_checked(event)?;
+        let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
+        Ok(Occupancy {
+            capacity: e.capacity,
+            on_site: book.on_site,
+            remote: book.remote,
+            waiting: u32::try_from(book.waiting_len()).unwrap_or(u32::MAX),
+            on_site_by_audience: book
+                .on_site_by_audience
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(a, n)| (a.as_deref().unwrap_or_default().to_string(), *n))
+                .collect(),
+        })
+    }
+
+    /// The request's fields, trimmed, in [`Field::ALL`]'s order, once checked.
+    pub(super) fn check_fields<'r>(
+        &self,
+        req: &'r RegistrationRequest,
+    ) -> Result<[&'r str; 5], Refusal> {
+        let policy = &self.statutes.policy;
+        let values = Field::ALL.map(|field| trim(req.field(field)));
+        for (field, value) in Field::ALL.into_iter().zip(values) {
+            let chars = if is_printable_ascii(value) {
+                value.len()
+            } else {
+                match crate::address::scan_text(value) {
+                    (true, _) => return Err(Refusal::InvalidField { field }),
+                    (false, chars) => chars,
+                }
+            };
+            if chars > policy.max_field_chars as usize {
+                return Err(Refusal::FieldTooLong {
+                    field,
+                    max: policy.max_field_chars,
+                });
+            }
+            if value.is_empty() && policy.required_fields.contains(&field) {
+                return Err(Refusal::MissingField { field });
+            }
+        }
+        if policy.require_acknowledgement
+            && let Some(o) = self.rules.unacknowledged(&req.acknowledged)
+        {
+            return Err(Refusal::ObligationNotAcknowledged {
+                obligation: o.to_string(),
+            });
+        }
+        Ok(values)
+    }
+
+    pub(super) fn check_window(event: &Event, at: DateTime<Utc>) -> Result<(), Refusal> {
+        match event.state {
+            EventState::Cancelled => Err(Refusal::EventCancelled),
+            EventState::Draft => Err(Refusal::NotOpenYet {
+                opens_at: event.registration_opens_at,
+            }),
+            EventState::Closed | EventState::Held | EventState::Reported => {
+                Err(Refusal::RegistrationClosed)
+            }
+            EventState::Open => {
+                if event.registration_opens_at.is_some_and(|o| at < o) {
+                    Err(Refusal::NotOpenYet {
+                        opens_at: event.registration_opens_at,
+                    })
+                } else if at >= event.registration_deadline() {
+                    Err(Refusal::RegistrationClosed)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Judges a registration request arriving at `at`.
+    ///
+    /// In order: the address must be valid and allowed; a person who already
+    /// holds a live registration for the event gets it back (idempotence); the
+    /// event must be open and inside its window; fields must be present, not too
+    /// long and free of control characters; obligations must be acknowledged.
+    /// Then the request gets a seat if its audience has room, else (when it
+    /// accepts remote attendance) a remote place while waiting for a seat, else
+    /// a place in the waiting list, else it is refused as full.
+    ///
+    /// Registering makes (or refreshes) the person a member *de fait*.
+    pub fn register(
+        &mut self,
+        event: EventId,
+        req: &RegistrationRequest,
+        at: DateTime<Utc>,
+    ) -> Result<RegistrationOutcome, Error> {
+        // The events alone are borrowed: the interner is used while `ev` is held.
+        let ev = event_in(&self.events, event)?;
+        let email =
+            EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
+        let Some(audience) = self.rules.admit(&email).map(Option::<&Text>::cloned) else {
+            let allowed = self
+                .statutes
+                .policy
+                .allowed
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(Refusal::AddressNotAllowed { allowed }.into());
+        };
+        let found = self.members.lookup(email.as_str());
+        if let Some(mid) = found.member
+            && let Some(rid) = self.books.get(&event).and_then(|b| b.live.get(&mid))
+        {
+            return Ok(RegistrationOutcome {
+                registration: self.registrations[rid].clone(),
+                already_registered: true,
+            });
+        }
+        Self::check_window(ev, at)?;
+        let values = self.check_fields(req)?;
+
+        let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
+        let room = book.has_room(ev, &audience);
+        let remote_room = book.remote_has_room(ev);
+        let (status, seat, waiting) = match req.attendance {
+            AttendanceMode::OnSite => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull.into());
+                }
+            }
+            AttendanceMode::Remote => {
+                if ev.remote.is_none() {
+                    return Err(Refusal::RemoteUnavailable.into());
+                }
+                if !remote_room {
+                    return Err(Refusal::RemoteFull.into());
+                }
+                (RegistrationStatus::Confirmed, Some(Seat::Remote), false)
+            }
+            AttendanceMode::OnSiteOrRemote => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if remote_room {
+                    (
+                        RegistrationStatus::Confirmed,
+                        Some(Seat::Remote),
+                        ev.waitlist,
+                    )
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull.into());
+                }
+            }
+        };
+
+        // Membership de fait: create or refresh.
+        let texts = &mut self.members.interner;
+        let fields = values.map(|value| texts.intern(value));
+        let member_id = self.participate(found, email, at, |member| {
+            let [family, given, service, grade, function] = fields;
+            member.family_name = family;
+            member.given_name = given;
+            member.service = service;
+            member.grade = grade;
+            member.function = function;
+        });
+
+        let registration = Registration {
+            id: RegistrationId::new(self.next.registration),
+            event,
+            member: member_id,
+            audience,
+            mode: req.attendance,
+            requested_at: at,
+            status,
+            seat,
+            waiting_for_seat: waiting,
+            confirmed_at: (status == RegistrationStatus::Confirmed).then_some(at),
+            promoted_at: None,
+            cancelled_at: None,
+            checked_in_at: None,
+        };
+        self.commit_registration(Action::Registered, at, registration.clone());
+        Ok(RegistrationOutcome {
+            registration,
+            already_registered: false,
+        })
+    }
+
+    /// Judges a batch of requests for one event, in order, all at `at`.
+    pub fn register_many(
+        &mut self,
+        event: EventId,
+        requests: &[RegistrationRequest],
+        at: DateTime<Utc>,
+    ) -> Vec<Result<RegistrationOutcome, Error>> {
+        requests
+            .iter()
+            .map(|r| self.register(event, r, at))
+            .collect()
+    }
+
+    /// Promotes waiting registrations while their audience has room.
+    pub(super) fn promote(&mut self, event: EventId, at: DateTime<Utc>) -> Vec<RegistrationId> {
+        let mut promoted = Vec::new();
+        while let Some(next) = self
+            .events
+            .get(&event)
+            .and_then(|ev| self.books.get(&event).and_then(|b| b.next_promotion(ev)))
+        {
+            let mut r = self.registrations[&next].clone();
+            r.status = RegistrationStatus::Confirmed;
+            r.seat = Some(Seat::OnSite);
+            r.waiting_for_seat = false;
+            r.promoted_at = Some(at);
+            if r.confirmed_at.is_none() {
+                r.confirmed_at = Some(at);
+            }
+            self.commit_registration(Action::Promoted, at, r);
+            promoted.push(next);
+        }
+        promoted
+    }
+
+    /// Cancels a registration (by the registrant) at `at`; the seat goes to the
+    /// earliest waiting registration whose audience has room. Cancelling an
+    /// already cancelled registration changes nothing and answers the same.
+    pub fn cancel_registration(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Cancellation, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        if !r.is_live() {
+            return Ok(Cancellation {
+                registration: r.clone(),
+                promoted: Vec::new(),
+            });
+        }
+        let ev = self.event_checked(r.event)?;
+        if !ev.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        let event = r.event;
+        let mut r = r.clone();
+        r.status = RegistrationStatus::Cancelled;
+        r.seat = None;
+        r.waiting_for_seat = false;
+        r.cancelled_at = Some(at);
+        self.commit_registration(Action::Cancelled, at, r.clone());
+        let promoted = self.promote(event, at);
+        Ok(Cancellation {
+            registration: r,
+            promoted,
+        })
+    }
+
+    /// Checks a confirmed registrant in at `at` (on site or remote). Checking
+    /// in twice keeps the first time.
+    pub fn check_in(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        match r.status {
+            RegistrationStatus::Cancelled => return Err(StateError::RegistrationCancelled.into()),
+            RegistrationStatus::Waitlisted => return Err(StateError::NotConfirmed.into()),
+            _ => {}
+        }
+        let ev = self.event_checked(r.event)?;
+        if !matches!(ev.state, EventState::Open | EventState::Closed) {
+            return Err(StateError::CheckInNotPossible.into());
+        }
+        if r.checked_in_at.is_some() {
+            return Ok(r.clone());
+        }
+        let mut r = r.clone();
+        r.checked_in_at = Some(at);
+        let mut m = self.members[&r.member].clone();
+        m.record_participation(at);
+        self.commit_registration(Action::CheckedIn, at, r.clone());
+        self.commit_member(Action::MemberUpdated, at, m, None);
+        Ok(r)
+    }
+}
