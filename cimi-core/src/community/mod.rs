@@ -34,16 +34,18 @@ use crate::change::{Action, Change, Record};
 use crate::directory::Directory;
 use crate::error::{Error, StateError};
 use crate::event::Event;
-use crate::help::{HelpRequest, HelpRequestId, SkillIndex};
+use crate::help::{HelpRequest, HelpRequestId};
 use crate::ids::{EventId, MemberId, RegistrationId};
 use crate::registration::Registration;
 use crate::statutes::{RegistrationRules, Statutes};
 use crate::table::IdTable;
 use crate::watch::{WatchItem, WatchItemId};
+use help::SkillIndex;
 
 mod book;
 mod document;
 mod events;
+mod help;
 mod invariants;
 mod ledger;
 mod members;
@@ -51,6 +53,7 @@ mod registrations;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod watch;
 
 pub(crate) use book::FastMap;
 use book::{Book, EMPTY_BOOK};
