@@ -291,6 +291,18 @@ impl EventState {
             EventState::Draft | EventState::Open | EventState::Closed
         )
     }
+
+    /// Whether the event took place (held, or held and its compte-rendu
+    /// published): what attendance, no-shows and the statistics count.
+    ///
+    /// ```
+    /// use cimi_core::event::EventState;
+    /// assert!(EventState::Reported.was_held());
+    /// assert!(!EventState::Cancelled.was_held());
+    /// ```
+    pub fn was_held(self) -> bool {
+        matches!(self, EventState::Held | EventState::Reported)
+    }
 }
 
 /// Where an event takes place.

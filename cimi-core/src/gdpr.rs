@@ -35,12 +35,7 @@ impl Community {
             .filter(|r| r.member == id)
             .map(|r| {
                 let event = self.event(r.event);
-                let held = event.is_some_and(|e| {
-                    matches!(
-                        e.state,
-                        crate::event::EventState::Held | crate::event::EventState::Reported
-                    )
-                });
+                let held = event.is_some_and(|e| e.state.was_held());
                 serde_json::json!({
                     "registration": r,
                     "event_title": event.map(|e| e.title.as_str()),

@@ -55,7 +55,6 @@ pub mod help;
 mod i18n;
 pub mod ids;
 pub mod interop;
-pub mod journal;
 pub mod limits;
 pub mod member;
 pub mod registration;
@@ -63,6 +62,8 @@ pub mod skills;
 pub mod stats;
 pub mod statutes;
 pub mod store;
+#[doc(inline)]
+pub use store::journal;
 mod table;
 pub mod text;
 pub mod watch;

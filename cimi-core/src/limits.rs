@@ -1,4 +1,11 @@
-//! Size limits on what a loaded document or journal may hold.
+//! Every size limit of the crate, named in one place, and the walk that
+//! checks what a loaded document or journal may hold.
+//!
+//! The limits protect a process from input that would take unbounded memory
+//! or time (a hostile file, a runaway script); each is far above what a real
+//! community needs. Operations refuse input over a limit with a typed error
+//! naming the field; loading refuses a record over a limit with
+//! `over_limit`, naming where.
 //!
 //! Every record read from outside (a community document, a journal line, a
 //! change applied by a program) is walked once through its `Serialize`
@@ -14,6 +21,33 @@ use serde::ser::{self, Serialize};
 pub const MAX_TEXT_CHARS: usize = 100_000;
 /// Longest list any record may hold (consents, program items, skills, steps…).
 pub const MAX_LIST_LEN: usize = 100_000;
+
+/// Largest community document [`Community::from_json`](crate::Community::from_json) reads, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 4 << 30;
+/// Largest journal record (one change), in bytes.
+pub const MAX_RECORD_BYTES: usize = 1 << 30;
+/// Longest compte-rendu summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 100_000;
+/// Largest capacity (seats or remote places) or quota an event may have.
+pub const MAX_CAPACITY: u32 = 10_000_000;
+/// Most items in an event's program.
+pub const MAX_PROGRAM_ITEMS: usize = 1_000;
+/// Most skills and interests, together, on a member's profile.
+pub const MAX_PROFILE_TAGS: usize = 1_000;
+/// Most consent decisions kept per member.
+pub const MAX_CONSENTS: usize = 10_000;
+/// Most skills a help request may ask for.
+pub const MAX_HELP_SKILLS: usize = 100;
+/// Most members one help step may refer to.
+pub const MAX_REFERRALS: usize = 100;
+/// Most tags on a watch item.
+pub const MAX_WATCH_TAGS: usize = 100;
+/// Largest `max_field_chars` statutes may set for registration fields.
+pub const MAX_FIELD_CHARS: u32 = 10_000;
+/// Longest actor name a store records with each operation, in characters.
+pub const MAX_ACTOR_CHARS: usize = 200;
+/// Largest bureau statutes may describe.
+pub const MAX_BUREAU_SIZE: u32 = 1_000;
 
 /// The first limit a value breaks: where (a path such as `skills[3]`) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,7 @@
 //! # Ok::<(), cimi_core::address::AddressError>(())
 //! ```
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
@@ -274,6 +275,104 @@ pub struct BureauRole {
     pub since: DateTime<Utc>,
 }
 
+/// The editable profile of a member.
+///
+/// ```
+/// use cimi_core::member::MemberProfile;
+/// let p = MemberProfile { family_name: "Meslier".into(), given_name: "Isabelle".into(),
+///                         grade: "commandant".into(), ..Default::default() };
+/// assert!(p.skills.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MemberProfile {
+    /// Nom.
+    pub family_name: String,
+    /// Prénom.
+    pub given_name: String,
+    /// Declared service.
+    pub service: String,
+    /// Grade.
+    pub grade: String,
+    /// Fonction.
+    pub function: String,
+    /// Corps or filière.
+    pub corps: Option<String>,
+    /// Structured affiliation.
+    pub affiliation: Affiliation,
+    /// Skills.
+    pub skills: BTreeSet<String>,
+    /// Interests.
+    pub interests: BTreeSet<String>,
+}
+
+/// Changes to a member's profile, for [`Community::update_profile`](crate::Community::update_profile):
+/// each field given (`Some`) replaces the current value, each field left
+/// `None` keeps it. An empty `corps` clears it. This is the one rule of
+/// profile updates, in Rust, Python and the FFI alike.
+///
+/// ```
+/// use cimi_core::member::{MemberProfile, ProfileUpdate};
+/// let base = MemberProfile { family_name: "Martin".into(), grade: "attachée".into(), ..Default::default() };
+/// let up = ProfileUpdate { grade: Some("commandant".into()), ..Default::default() };
+/// let p = up.apply_to(base);
+/// assert_eq!((p.family_name.as_str(), p.grade.as_str()), ("Martin", "commandant"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProfileUpdate {
+    /// Nom.
+    pub family_name: Option<String>,
+    /// Prénom.
+    pub given_name: Option<String>,
+    /// Declared service.
+    pub service: Option<String>,
+    /// Grade.
+    pub grade: Option<String>,
+    /// Fonction.
+    pub function: Option<String>,
+    /// Corps or filière (an empty text clears it).
+    pub corps: Option<String>,
+    /// Structured affiliation.
+    pub affiliation: Option<Affiliation>,
+    /// Skills.
+    pub skills: Option<BTreeSet<String>>,
+    /// Interests.
+    pub interests: Option<BTreeSet<String>>,
+}
+
+impl ProfileUpdate {
+    /// The profile `base` with this update's fields replaced.
+    pub fn apply_to(self, base: MemberProfile) -> MemberProfile {
+        MemberProfile {
+            family_name: self.family_name.unwrap_or(base.family_name),
+            given_name: self.given_name.unwrap_or(base.given_name),
+            service: self.service.unwrap_or(base.service),
+            grade: self.grade.unwrap_or(base.grade),
+            function: self.function.unwrap_or(base.function),
+            corps: self.corps.or(base.corps),
+            affiliation: self.affiliation.unwrap_or(base.affiliation),
+            skills: self.skills.unwrap_or(base.skills),
+            interests: self.interests.unwrap_or(base.interests),
+        }
+    }
+}
+
+/// A whole profile as an update that gives every field.
+impl From<MemberProfile> for ProfileUpdate {
+    fn from(p: MemberProfile) -> Self {
+        ProfileUpdate {
+            family_name: Some(p.family_name),
+            given_name: Some(p.given_name),
+            service: Some(p.service),
+            grade: Some(p.grade),
+            function: Some(p.function),
+            corps: Some(p.corps.unwrap_or_default()),
+            affiliation: Some(p.affiliation),
+            skills: Some(p.skills),
+            interests: Some(p.interests),
+        }
+    }
+}
+
 /// A member of the community.
 ///
 /// `Debug` output shows no personal data (names and address are elided).
@@ -468,6 +567,29 @@ impl fmt::Debug for Member {
 }
 
 impl Member {
+    /// The member's editable profile, as [`Community::update_profile`](crate::Community::update_profile)
+    /// and [`Community::add_member`](crate::Community::add_member) take it.
+    ///
+    /// ```
+    /// use cimi_core::{ids::MemberId, member::Member};
+    /// let m = Member::new(MemberId::new(1), "a@interieur.gouv.fr".parse()?, chrono::Utc::now());
+    /// assert_eq!(m.profile().family_name, "");
+    /// # Ok::<(), cimi_core::address::AddressError>(())
+    /// ```
+    pub fn profile(&self) -> MemberProfile {
+        MemberProfile {
+            family_name: self.family_name.to_string(),
+            given_name: self.given_name.to_string(),
+            service: self.service.to_string(),
+            grade: self.grade.to_string(),
+            function: self.function.to_string(),
+            corps: self.corps().map(|c| c.to_string()),
+            affiliation: self.affiliation.clone(),
+            skills: self.skills.iter().map(|s| s.to_string()).collect(),
+            interests: self.interests().iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
     /// A member known only by address, joining at `at`.
     pub fn new(id: MemberId, email: EmailAddress, at: DateTime<Utc>) -> Member {
         Member {

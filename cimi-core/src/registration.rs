@@ -159,6 +159,11 @@ pub struct RegistrationRequest {
     /// Identifiers of the statutes' obligations the registrant acknowledges.
     #[serde(default)]
     pub acknowledged: TextSet,
+    /// Whether the registrant acknowledges every obligation of the statutes
+    /// in force when the request is judged (whatever `acknowledged` holds):
+    /// what a form with one "I accept the statutes' obligations" box means.
+    #[serde(default)]
+    pub acknowledges_all: bool,
     /// How the registrant wants to attend.
     #[serde(default)]
     pub attendance: AttendanceMode,
@@ -168,6 +173,7 @@ impl fmt::Debug for RegistrationRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegistrationRequest")
             .field("acknowledged", &self.acknowledged)
+            .field("acknowledges_all", &self.acknowledges_all)
             .field("attendance", &self.attendance)
             .finish_non_exhaustive()
     }
@@ -214,6 +220,29 @@ impl RegistrationRequest {
             .iter()
             .chain(ids.iter().map(String::as_str))
             .collect();
+        self
+    }
+
+    /// Acknowledging every obligation of the statutes in force when the
+    /// request is judged.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// use cimi_core::registration::RegistrationRequest;
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// # let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// let ask = RegistrationRequest::new("alice@interieur.gouv.fr")
+    ///     .names("Martin", "Alice")
+    ///     .affiliation("DNUM", "ingénieure", "architecte")
+    ///     .acknowledging_all();
+    /// assert!(c.register(ev, &ask, now).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn acknowledging_all(mut self) -> Self {
+        self.acknowledges_all = true;
         self
     }
 

@@ -88,8 +88,7 @@ impl Community {
     /// Figures of every event, by identifier.
     pub fn event_stats(&self) -> Vec<EventStats> {
         let mut out: BTreeMap<EventId, EventStats> = self
-            .events
-            .values()
+            .events()
             .map(|e| {
                 (
                     e.id,
@@ -113,11 +112,11 @@ impl Community {
                 )
             })
             .collect();
-        for r in self.registrations.values() {
+        for r in self.all_registrations() {
             let Some(s) = out.get_mut(&r.event) else {
                 continue;
             };
-            let held = matches!(s.state, EventState::Held | EventState::Reported);
+            let held = s.state.was_held();
             match (r.status, r.seat) {
                 (RegistrationStatus::Confirmed, Some(Seat::OnSite)) => s.confirmed_on_site += 1,
                 (RegistrationStatus::Confirmed, _) => s.confirmed_remote += 1,
@@ -139,7 +138,7 @@ impl Community {
         out.into_values()
             .map(|mut s| {
                 s.fill_rate = ratio(s.confirmed_on_site, s.capacity);
-                if matches!(s.state, EventState::Held | EventState::Reported) {
+                if s.state.was_held() {
                     let confirmed = s.confirmed_on_site + s.confirmed_remote;
                     s.attendance_rate = ratio(s.attended, confirmed);
                     s.no_show_rate = ratio(s.no_shows, confirmed);
@@ -157,8 +156,8 @@ impl Community {
     /// ```
     pub fn events_held_per_year_and_kind(&self) -> BTreeMap<(i32, EventKind), u32> {
         let mut out = BTreeMap::new();
-        for e in self.events.values() {
-            if matches!(e.state, EventState::Held | EventState::Reported) {
+        for e in self.events() {
+            if e.state.was_held() {
                 *out.entry((to_paris(e.schedule.starts_at).year(), e.kind))
                     .or_default() += 1;
             }
@@ -168,10 +167,10 @@ impl Community {
 
     /// Members grouped by administration, audience and status at `now`, sorted.
     pub fn member_groups(&self, now: DateTime<Utc>) -> Vec<MemberGroup> {
-        let window = self.statutes.activity_window();
+        let window = self.statutes().activity_window();
         let mut counts: BTreeMap<(String, String, &'static str), (MemberStatus, u32)> =
             BTreeMap::new();
-        for m in self.members.values() {
+        for m in self.members() {
             let status = m.status(window, now);
             let (administration, audience) = if status == MemberStatus::Erased {
                 (String::new(), String::new())
@@ -181,7 +180,7 @@ impl Community {
                         .administration()
                         .unwrap_or_default()
                         .to_string(),
-                    self.statutes
+                    self.statutes()
                         .audience_of(&m.email)
                         .unwrap_or_default()
                         .to_string(),
@@ -208,7 +207,7 @@ impl Community {
     /// Members who joined, per (year, month) in Paris.
     pub fn members_joined_per_month(&self) -> BTreeMap<(i32, u32), u32> {
         let mut out = BTreeMap::new();
-        for m in self.members.values() {
+        for m in self.members() {
             let d = to_paris(m.joined_at);
             *out.entry((d.year(), d.month())).or_default() += 1;
         }

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::address::{AddressPattern, EmailAddress, PatternSet};
 use crate::i18n::Lang;
 use crate::ids::MemberId;
+use crate::limits::{MAX_BUREAU_SIZE, MAX_FIELD_CHARS};
 use crate::member::{Member, MemberStatus};
 use crate::registration::Field;
 use crate::watch::{Channel, ChannelKind, ChannelVisibility};
@@ -727,10 +728,10 @@ impl Statutes {
                 });
             }
         }
-        if self.policy.max_field_chars == 0 || self.policy.max_field_chars > 10_000 {
+        if self.policy.max_field_chars == 0 || self.policy.max_field_chars > MAX_FIELD_CHARS {
             return Err(StatutesError::InvalidValue {
                 field: "policy.max_field_chars",
-                reason: "must be between 1 and 10000".into(),
+                reason: format!("must be between 1 and {MAX_FIELD_CHARS}"),
             });
         }
         if self.activity_window_days == 0 || self.activity_window_days > 36_500 {
@@ -739,10 +740,10 @@ impl Statutes {
                 reason: "must be between 1 and 36500".into(),
             });
         }
-        if self.bureau.size.is_some_and(|s| s > 1_000) {
+        if self.bureau.size.is_some_and(|s| s > MAX_BUREAU_SIZE) {
             return Err(StatutesError::InvalidValue {
                 field: "bureau.size",
-                reason: "must be at most 1000".into(),
+                reason: format!("must be at most {MAX_BUREAU_SIZE}"),
             });
         }
         Ok(())

@@ -303,7 +303,7 @@ pub struct WatchItem {
 }
 
 /// An upcoming event in a digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpcomingEvent {
     /// The event.
     pub id: EventId,
@@ -323,7 +323,7 @@ pub struct UpcomingEvent {
 /// # use cimi_core::watch::Digest;
 /// # fn f(d: &Digest) -> usize { d.groups.len() }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     /// The channel.
     pub channel: Channel,

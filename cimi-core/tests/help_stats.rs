@@ -1,10 +1,11 @@
 //! Entraide and statistics on a hand-made community, with the expected figures
 //! worked out by hand; and properties of suggestions.
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use chrono_tz::Europe::Paris;
+use chrono::Duration;
 use cimi_core::Community;
 use cimi_core::community::MemberProfile;
 use cimi_core::event::{EventKind, EventSpec, Schedule};
@@ -12,14 +13,8 @@ use cimi_core::help::{HelpState, Visibility};
 use cimi_core::ids::MemberId;
 use cimi_core::member::{Affiliation, MemberStatus};
 use cimi_core::registration::RegistrationRequest;
+use common::paris;
 use proptest::prelude::*;
-
-fn paris(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-    Paris
-        .with_ymd_and_hms(y, m, d, h, 0, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 fn with_skills(skills: &[&str]) -> MemberProfile {
     MemberProfile {
@@ -31,7 +26,7 @@ fn with_skills(skills: &[&str]) -> MemberProfile {
 
 #[test]
 fn suggestions_worked_out_by_hand() {
-    let t0 = paris(2024, 1, 10, 9);
+    let t0 = paris(2024, 1, 10, 9, 0);
     let mut c = Community::cimi();
     let alice = c
         .add_member(
@@ -176,8 +171,8 @@ fn request(email: &str) -> RegistrationRequest {
 #[test]
 fn statistics_worked_out_by_hand() {
     let mut c = Community::cimi();
-    let t0 = paris(2023, 11, 1, 9);
-    let s1 = Schedule::new(paris(2023, 12, 5, 12), paris(2023, 12, 5, 14)).unwrap();
+    let t0 = paris(2023, 11, 1, 9, 0);
+    let s1 = Schedule::new(paris(2023, 12, 5, 12, 0), paris(2023, 12, 5, 14, 0)).unwrap();
     let e1 = c
         .schedule_event(
             EventSpec::new(EventKind::Miditech, "Moteurs de recherche", s1, 2),
@@ -195,28 +190,32 @@ fn statistics_worked_out_by_hand() {
         .registration
         .id;
     let r3 = c
-        .register(e1, &request("c@interieur.gouv.fr"), paris(2023, 12, 1, 9))
+        .register(
+            e1,
+            &request("c@interieur.gouv.fr"),
+            paris(2023, 12, 1, 9, 0),
+        )
         .unwrap()
         .registration
         .id;
-    c.cancel_registration(r2, paris(2023, 12, 2, 9)).unwrap(); // r3 promoted
+    c.cancel_registration(r2, paris(2023, 12, 2, 9, 0)).unwrap(); // r3 promoted
     c.check_in(r1, s1.starts_at).unwrap();
     c.mark_held(e1, s1.ends_at).unwrap();
     let _ = r3;
 
-    let s2 = Schedule::new(paris(2024, 1, 9, 14), paris(2024, 1, 9, 17)).unwrap();
+    let s2 = Schedule::new(paris(2024, 1, 9, 14, 0), paris(2024, 1, 9, 17, 0)).unwrap();
     let e2 = c
         .schedule_event(EventSpec::new(EventKind::Workshop, "PostgreSQL", s2, 4), t0)
         .unwrap();
     let r4 = c
-        .register(e2, &request("a@interieur.gouv.fr"), paris(2024, 1, 2, 9))
+        .register(e2, &request("a@interieur.gouv.fr"), paris(2024, 1, 2, 9, 0))
         .unwrap()
         .registration
         .id;
     c.check_in(r4, s2.starts_at).unwrap();
     c.mark_held(e2, s2.ends_at).unwrap();
 
-    let s3 = Schedule::new(paris(2024, 3, 5, 12), paris(2024, 3, 5, 14)).unwrap();
+    let s3 = Schedule::new(paris(2024, 3, 5, 12, 0), paris(2024, 3, 5, 14, 0)).unwrap();
     let e3 = c
         .schedule_event(EventSpec::new(EventKind::Miditech, "TALN", s3, 30), t0)
         .unwrap();
@@ -267,7 +266,7 @@ fn statistics_worked_out_by_hand() {
         BTreeMap::from([((2023, 11), 2), ((2023, 12), 1)])
     );
     // On 1 Jan 2025, within a year of their last participation: a (Jan 2024 check-in) only.
-    let groups = c.member_groups(paris(2025, 1, 1, 9));
+    let groups = c.member_groups(paris(2025, 1, 1, 9, 0));
     let view: Vec<_> = groups
         .iter()
         .map(|g| (g.audience.as_str(), g.status, g.count))
@@ -294,7 +293,7 @@ proptest! {
     ) {
         const SKILLS: [&str; 14] = ["PostgreSQL", "Docker", "QGIS", "Python", "Rust", "Cartographie", "Sécurité", "TALN",
                                     "Go", "Java", "Linux", "SQL", "Kafka", "R"];
-        let now = paris(2024, 6, 1, 9);
+        let now = paris(2024, 6, 1, 9, 0);
         let mut c = Community::cimi();
         let mut ids = Vec::new();
         for (i, (skills, erase, age)) in members.iter().enumerate() {

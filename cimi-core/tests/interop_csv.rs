@@ -3,8 +3,9 @@
 //! Regenerate the golden files with
 //! `UPDATE_GOLDEN=1 cargo test -p cimi-core --test interop_csv`.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::community::MemberProfile;
@@ -16,26 +17,11 @@ use cimi_core::interop::csv::{
 };
 use cimi_core::registration::RegistrationRequest;
 use cimi_core::{Community, Lang};
+use common::golden;
 use proptest::prelude::*;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
-}
-
-fn golden(name: &str, got: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/golden/interop")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        got == want,
-        "output differs from {}; rerun with UPDATE_GOLDEN=1 and review the diff\n{got}",
-        path.display()
-    );
 }
 
 fn req(email: &str, family: &str, given: &str, service: &str) -> RegistrationRequest {
@@ -109,7 +95,7 @@ fn cells(doc: &str, sep: u8) -> Vec<Vec<String>> {
 fn attendee_list_golden_and_dialects() {
     let (c, ev) = event_with_attendees();
     let fr = attendees(&c, ev, &CsvOptions::french_office()).unwrap();
-    golden("attendees.fr.csv", &fr);
+    golden("interop/attendees.fr.csv", &fr);
     assert!(fr.starts_with("\u{FEFF}nom;prénom;service;grade;fonction;adresse;statut\r\n"));
     assert!(fr.ends_with("\r\n") && !fr.replace("\r\n", "").contains('\n'));
     let rows = cells(&fr, b';');
@@ -129,7 +115,7 @@ fn attendee_list_golden_and_dialects() {
             .with_cancelled(true),
     )
     .unwrap();
-    golden("attendees.en.csv", &en);
+    golden("interop/attendees.en.csv", &en);
     assert!(en.starts_with("family name,given name,service,grade,function,email,status\r\n"));
     let rows = cells(&en, b',');
     assert_eq!(rows.len(), 5);
@@ -212,7 +198,7 @@ fn directory_round_trips_in_every_dialect_and_language() {
     )
     .unwrap();
     golden(
-        "directory.fr.csv",
+        "interop/directory.fr.csv",
         &directory(&c, &CsvOptions::french_office(), now()),
     );
     for options in [

@@ -4,7 +4,7 @@
 //! Regenerate the golden files with
 //! `UPDATE_GOLDEN=1 cargo test -p cimi-core --test interop_ical`.
 
-use std::path::PathBuf;
+mod common;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Paris;
@@ -19,6 +19,7 @@ use cimi_core::interop::ical::{
 };
 use cimi_core::registration::RegistrationRequest;
 use cimi_core::statutes::Statutes;
+use common::golden;
 use proptest::prelude::*;
 
 fn t(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -120,22 +121,6 @@ fn community() -> (Community, EventId, EventId, [RegistrationId; 3]) {
     (c, miditech, workshop, [a, b, x])
 }
 
-fn golden(name: &str, got: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/golden/interop")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        got == want,
-        "output differs from {}; rerun with UPDATE_GOLDEN=1 and review the diff\n{got}",
-        path.display()
-    );
-}
-
 /// Every physical line is CRLF-terminated, at most 75 octets, and starts with a
 /// known property name (then `:` or `;`) or with a space; no character that
 /// any parser takes for a line break appears elsewhere.
@@ -186,7 +171,7 @@ fn event_golden() {
     let (c, miditech, _, _) = community();
     let ics = ical::event(&c, miditech, t(2017, 11, 20, 9, 0)).unwrap();
     assert_well_formed(&ics);
-    golden("event.ics", &ics);
+    golden("interop/event.ics", &ics);
 
     let u = unfold(&ics);
     assert_eq!(property(&u, "METHOD:"), ["PUBLISH"]);
@@ -249,7 +234,7 @@ fn calendar_of_several_events() {
     let (c, miditech, workshop, _) = community();
     let ics = ical::calendar(&c, &[miditech, workshop], t(2017, 11, 20, 9, 0)).unwrap();
     assert_well_formed(&ics);
-    golden("calendar.ics", &ics);
+    golden("interop/calendar.ics", &ics);
     let u = unfold(&ics);
     assert_eq!(property(&u, "BEGIN:VEVENT").len(), 2);
     assert_eq!(property(&u, "BEGIN:VTIMEZONE").len(), 1);
@@ -266,7 +251,7 @@ fn invitations_follow_the_registration() {
     let now = t(2017, 11, 21, 8, 0);
     let ics = ical::invitation(&c, confirmed, "cimi@interieur.gouv.fr", now).unwrap();
     assert_well_formed(&ics);
-    golden("invitation.ics", &ics);
+    golden("interop/invitation.ics", &ics);
     let u = unfold(&ics);
     assert_eq!(property(&u, "METHOD:"), ["REQUEST"]);
     assert_eq!(

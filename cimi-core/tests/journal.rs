@@ -1,6 +1,8 @@
 //! The durable journal: replay, recovery, fault injection, snapshots,
 //! compaction, audit and GDPR.
 
+mod common;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,7 @@ use cimi_core::journal::{
 use cimi_core::member::ConsentKind;
 use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
 use cimi_core::{Community, Statutes};
+use common::{agent, temp_dir};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -23,17 +26,9 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 2, 2, 9, 0, 0).unwrap()
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cimi-journal-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
+/// [`agent`] `i`, whose family name is `Nom{i}`.
 fn request(i: usize) -> RegistrationRequest {
-    RegistrationRequest::new(format!("agent{i}@interieur.gouv.fr"))
-        .names(format!("Nom{i}"), "Prénom")
-        .affiliation("DNUM", "attaché", "chef de projet")
-        .acknowledging(["deontology", "pssi"])
+    agent(i).names(format!("Nom{i}"), "Prénom")
 }
 
 fn schedule_event(store: &mut Store, capacity: u32) -> EventId {
@@ -55,7 +50,7 @@ fn schedule_event(store: &mut Store, capacity: u32) -> EventId {
 
 #[test]
 fn reopening_replays_to_the_same_state() {
-    let dir = tempdir("reopen");
+    let dir = temp_dir("reopen");
     let (mut store, report) = Store::open(&dir, Statutes::cimi()).unwrap();
     assert_eq!(report.records_replayed, 0);
     let ev = schedule_event(&mut store, 3);
@@ -91,7 +86,7 @@ fn reopening_replays_to_the_same_state() {
 
 #[test]
 fn a_torn_last_record_is_cut_off_and_reported() {
-    let dir = tempdir("torn");
+    let dir = temp_dir("torn");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let ev = schedule_event(&mut store, 3);
     store
@@ -115,7 +110,7 @@ fn a_torn_last_record_is_cut_off_and_reported() {
 
 #[test]
 fn damage_before_the_last_record_is_an_error_naming_the_offset() {
-    let dir = tempdir("damage");
+    let dir = temp_dir("damage");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let ev = schedule_event(&mut store, 3);
     store
@@ -369,7 +364,7 @@ fn an_io_error_fails_the_operation_and_poisons_the_store_until_reopened() {
 
 #[test]
 fn snapshots_shorten_replay_and_compaction_keeps_the_state() {
-    let dir = tempdir("snapshot");
+    let dir = temp_dir("snapshot");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let ev = schedule_event(&mut store, 2);
     for i in 0..5 {
@@ -427,7 +422,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn erasure_leaves_no_byte_of_the_person_after_compaction_and_keeps_aggregates() {
-    let dir = tempdir("erasure");
+    let dir = temp_dir("erasure");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let ev = schedule_event(&mut store, 5);
     let person = RegistrationRequest::new("Zoe.Quenouille@interieur.gouv.fr")
@@ -571,7 +566,7 @@ fn an_empty_directory_path_is_refused() {
 
 #[test]
 fn an_invalid_actor_is_refused() {
-    let dir = tempdir("actor");
+    let dir = temp_dir("actor");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let err = store
         .execute("", |c| {
@@ -620,7 +615,7 @@ fn records_that_describe_an_impossible_state_do_not_open() {
         ("apply_accepts_quota_below_seats_taken", "quota"),
         ("journal_starting_at_record_5", "starts at record 5"),
     ] {
-        let dir = tempdir(name);
+        let dir = temp_dir(name);
         std::fs::create_dir_all(&dir).unwrap();
         let bytes = regression_journal(name);
         std::fs::write(dir.join("journal.log"), &bytes).unwrap();
@@ -657,7 +652,7 @@ fn records_that_describe_an_impossible_state_do_not_open() {
 fn an_operation_is_recovered_whole_or_not_at_all() {
     // One cancellation promotes the first waiting request: one operation,
     // several records, one write.
-    let dir = tempdir("half-operation");
+    let dir = temp_dir("half-operation");
     let (mut store, _) = Store::open(&dir, Statutes::cimi()).unwrap();
     let ev = schedule_event(&mut store, 1);
     let first = store

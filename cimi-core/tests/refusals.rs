@@ -1,5 +1,7 @@
 //! One test per refusal kind, plus idempotence and the remote rules.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::event::{EventKind, EventSpec, RemoteBroadcast, Schedule};
 use cimi_core::ids::EventId;
@@ -7,6 +9,7 @@ use cimi_core::registration::{
     AttendanceMode, Field, Refusal, RegistrationRequest, RegistrationStatus, Seat,
 };
 use cimi_core::{Community, Error, Lang};
+use common::valid;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap()
@@ -27,13 +30,6 @@ fn community(capacity: u32, edit: impl FnOnce(EventSpec) -> EventSpec) -> (Commu
     ));
     let id = c.schedule_event(spec, now()).unwrap();
     (c, id)
-}
-
-fn valid(email: &str) -> RegistrationRequest {
-    RegistrationRequest::new(email)
-        .names("Martin", "Alice")
-        .affiliation("DNUM", "attachée", "cheffe de projet")
-        .acknowledging(["deontology", "pssi"])
 }
 
 fn refusal(

@@ -1,5 +1,7 @@
 //! JSON round trip and replay of recorded changes, for random communities.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::community::MemberProfile;
 use cimi_core::event::{
@@ -8,6 +10,7 @@ use cimi_core::event::{
 use cimi_core::member::{Affiliation, ConsentKind};
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
 use cimi_core::{Community, Error};
+use common::valid;
 use proptest::prelude::*;
 
 fn t0() -> DateTime<Utc> {
@@ -543,14 +546,7 @@ fn documents_written_after_new_statutes_load_again() {
     let mut c = Community::cimi();
     let ev = c.schedule_event(spec(), t).unwrap();
     let r = c
-        .register(
-            ev,
-            &RegistrationRequest::new("alice.martin@interieur.gouv.fr")
-                .names("Martin", "Alice")
-                .affiliation("DNUM", "attachée", "cheffe de projet")
-                .acknowledging(["deontology", "pssi"]),
-            t,
-        )
+        .register(ev, &valid("alice.martin@interieur.gouv.fr"), t)
         .unwrap()
         .registration
         .id;

@@ -3,21 +3,16 @@
 //! operation after `refresh`, wait for one still being written, and follow
 //! through snapshots and compactions.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
 
-use chrono::{Duration, TimeZone, Utc};
-use cimi_core::event::{EventKind, EventSpec, Schedule};
-use cimi_core::registration::RegistrationRequest;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::Utc;
 use cimi_core::store::{Store, StoreError, StoreOptions};
 use cimi_core::{Error, Statutes};
+use common::{agent, schedule, t0, temp_dir};
 use proptest::prelude::*;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cimi-store-file-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 /// Every file of a directory with its bytes.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -33,37 +28,18 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn request(i: usize) -> RegistrationRequest {
-    RegistrationRequest::new(format!("agent{i}@interieur.gouv.fr"))
-        .names("Nom", "Prénom")
-        .affiliation("DNUM", "attaché", "chef de projet")
-        .acknowledging(["deontology", "pssi"])
-}
-
 /// Schedules an event of `seats` seats and registers `people` people into
 /// it, one operation each, cancelling every third.
 fn workload(store: &mut Store, people: usize, seats: u32) {
-    let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    let ev = store
-        .execute("organiser", |c| {
-            let s = Schedule::new(
-                t0 + Duration::days(30),
-                t0 + Duration::days(30) + Duration::hours(2),
-            )?;
-            c.schedule_event(
-                EventSpec::new(EventKind::Workshop, "PostgreSQL", s, seats),
-                t0,
-            )
-        })
-        .unwrap();
+    let ev = store.execute("organiser", |c| schedule(c, seats)).unwrap();
     for i in 0..people {
         let r = store
-            .execute("organiser", |c| c.register(ev, &request(i), t0))
+            .execute("organiser", |c| c.register(ev, &agent(i), t0()))
             .unwrap()
             .registration;
         if i % 3 == 2 {
             store
-                .execute("organiser", |c| c.cancel_registration(r.id, t0))
+                .execute("organiser", |c| c.cancel_registration(r.id, t0()))
                 .unwrap();
         }
     }

@@ -4,12 +4,13 @@
 //! instead of skipping them). Each test works in a schema of its own.
 #![cfg(feature = "postgres")]
 
-use chrono::{Duration, TimeZone, Utc};
-use cimi_core::event::{EventKind, EventSpec, Schedule};
+mod common;
+
 use cimi_core::ids::{EventId, RegistrationId};
 use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
 use cimi_core::store::{Store, StoreOptions};
-use cimi_core::{Community, Error, Statutes};
+use cimi_core::{Community, Statutes};
+use common::{agent_at, schedule, t0};
 use proptest::prelude::*;
 
 fn url() -> Option<String> {
@@ -38,31 +39,13 @@ fn schema(url: &str, name: &str) -> StoreOptions {
         .lock_timeout(std::time::Duration::from_secs(30))
 }
 
-fn t0() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
-}
-
 fn request(i: usize) -> RegistrationRequest {
     let domain = if i.is_multiple_of(2) {
         "interieur.gouv.fr"
     } else {
         "finances.gouv.fr"
     };
-    RegistrationRequest::new(format!("agent{i}@{domain}"))
-        .names("Nom", "Prénom")
-        .affiliation("DNUM", "attaché", "chef de projet")
-        .acknowledging(["deontology", "pssi"])
-}
-
-fn schedule(c: &mut Community, seats: u32) -> Result<EventId, Error> {
-    let s = Schedule::new(
-        t0() + Duration::days(30),
-        t0() + Duration::days(30) + Duration::hours(2),
-    )?;
-    c.schedule_event(
-        EventSpec::new(EventKind::Workshop, "PostgreSQL", s, seats),
-        t0(),
-    )
+    agent_at(i, domain)
 }
 
 #[test]

@@ -1,23 +1,16 @@
 //! Veille and channels: publication rule, mailing list from consents, digests.
 
-use std::path::PathBuf;
+mod common;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use chrono_tz::Europe::Paris;
+use chrono::{DateTime, Duration, Utc};
 use cimi_core::community::MemberProfile;
 use cimi_core::event::{EventKind, EventSpec, Schedule, Venue};
 use cimi_core::member::ConsentKind;
 use cimi_core::statutes::Statutes;
 use cimi_core::watch::{Channel, ChannelKind, ChannelVisibility, NewWatchItem, Scope};
 use cimi_core::{Community, Lang};
+use common::{golden, paris};
 use proptest::prelude::*;
-
-fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Paris
-        .with_ymd_and_hms(y, m, d, h, min, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 fn item(title: &str, tags: &[&str], scope: Scope, by: &str) -> NewWatchItem {
     NewWatchItem {
@@ -249,21 +242,6 @@ fn march() -> (Community, DateTime<Utc>) {
         c.share_watch_item(i, at).unwrap();
     }
     (c, paris(2024, 3, 15, 9, 0))
-}
-
-fn golden(name: &str, got: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        got == want,
-        "{} differs; rerun with UPDATE_GOLDEN=1 and review the diff:\n{got}",
-        path.display()
-    );
 }
 
 #[test]

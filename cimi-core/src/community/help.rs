@@ -7,6 +7,7 @@ use crate::community::Community;
 use crate::error::{Entity, Error, StateError};
 use crate::help::*;
 use crate::ids::MemberId;
+use crate::limits::{MAX_HELP_SKILLS, MAX_REFERRALS};
 use crate::member::{Member, MemberStatus};
 use crate::skills::normalize_skill;
 use crate::text::Text;
@@ -95,11 +96,11 @@ impl SkillIndex {
 const MAX_SUBSET_SKILLS: usize = 10;
 
 fn normalize_all(skills: &[&str]) -> Result<BTreeSet<String>, Error> {
-    if skills.len() > 100 {
+    if skills.len() > MAX_HELP_SKILLS {
         return Err(Error::input(
             "skills",
-            "more than 100 skills",
-            "plus de 100 compétences",
+            format!("more than {MAX_HELP_SKILLS} skills"),
+            format!("plus de {MAX_HELP_SKILLS} compétences"),
         ));
     }
     Ok(skills.iter().filter_map(|s| normalize_skill(s)).collect())
@@ -202,11 +203,11 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let asker = self.help_checked(id)?.asker;
-        if to.is_empty() || to.len() > 100 {
+        if to.is_empty() || to.len() > MAX_REFERRALS {
             return Err(Error::input(
                 "to",
-                "between 1 and 100 members",
-                "entre 1 et 100 membres",
+                format!("between 1 and {MAX_REFERRALS} members"),
+                format!("entre 1 et {MAX_REFERRALS} membres"),
             ));
         }
         for m in to {

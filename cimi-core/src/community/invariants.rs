@@ -13,7 +13,7 @@ impl Community {
     /// Checks every event's bookkeeping against its capacity, quotas and
     /// remote places, and that no seat is left free while a request waits:
     /// what holds between operations.
-    pub(crate) fn check_books(&self) -> Result<(), (EventId, String)> {
+    pub(super) fn check_books(&self) -> Result<(), (EventId, String)> {
         for (id, e) in &self.events {
             let book = self.books.get(id).unwrap_or(&EMPTY_BOOK);
             check_book(e, book, true).map_err(|p| (*id, p))?;

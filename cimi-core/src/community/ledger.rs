@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::change::{Action, Change, Record};
 use crate::directory::Lookup;
-use crate::error::Error;
+use crate::error::{Error, FormatError};
+use crate::limits::MAX_RECORD_BYTES;
 use crate::member::Member;
 use crate::registration::Registration;
 use crate::statutes::RegistrationRules;
@@ -145,66 +146,6 @@ impl Community {
         }
     }
 
-    /// A point to roll back to (see [`rollback`](Self::rollback)); recording
-    /// must be on for changes after it to be undoable.
-    pub(crate) fn mark(&self) -> Mark {
-        Mark {
-            undo: self.undo.len(),
-            changes: self.changes.len(),
-            next: self.next,
-        }
-    }
-
-    /// Undoes every change made since `mark`, newest first.
-    pub(crate) fn rollback(&mut self, mark: Mark) {
-        while self.undo.len() > mark.undo {
-            match self.undo.pop().expect("undo entry") {
-                Undo::Put(record) => self.put(record, Texts::Own),
-                Undo::RemoveMember(id) => {
-                    if let Some(old) = self.members.remove(&id) {
-                        self.skills.remove(&old);
-                    }
-                }
-                Undo::RemoveEvent(id) => {
-                    self.events.remove(&id);
-                    self.books.remove(&id);
-                }
-                Undo::RemoveRegistration(id) => {
-                    if let Some(r) = self.registrations.remove(&id)
-                        && let Some(book) = self.books.get_mut(&r.event)
-                    {
-                        book.remove(&r);
-                    }
-                }
-                Undo::RemoveHelp(id) => {
-                    self.help.remove(&id);
-                }
-                Undo::RemoveWatch(id) => {
-                    self.watch.remove(&id);
-                }
-            }
-        }
-        self.changes.truncate(mark.changes);
-        self.next = mark.next;
-    }
-
-    /// Takes the recorded changes, keeping what undoes them until
-    /// [`forget_undo`](Self::forget_undo) or [`rollback`](Self::rollback).
-    pub(crate) fn take_changes(&mut self) -> Vec<Change> {
-        std::mem::take(&mut self.changes)
-    }
-
-    /// Forgets the undo entries (once changes are durable).
-    pub(crate) fn forget_undo(&mut self) {
-        for undo in std::mem::take(&mut self.undo) {
-            if let Undo::Put(Record::Member(old)) = undo {
-                // The last holder of texts only that version used: let the
-                // directory forget them (erased names must not linger).
-                self.members.release(&old);
-            }
-        }
-    }
-
     pub(super) fn put(&mut self, record: Record, texts: Texts) {
         match record {
             Record::Statutes(s) => {
@@ -253,5 +194,130 @@ impl Community {
         }
         book.add(&r);
         self.registrations.insert(r.id, r);
+    }
+}
+
+/// What a store needs from the engine to run an operation as one unit, and
+/// nothing more: a mark to roll back to, the changes made since, and
+/// forgetting how to undo them once they are durable. The store sees no other
+/// part of the community's state.
+pub(crate) trait Ledger {
+    /// A point to roll back to; recording must be on for the changes after it
+    /// to be undoable.
+    fn mark(&self) -> Mark;
+    /// Undoes every change made since `mark`, newest first.
+    fn rollback(&mut self, mark: Mark);
+    /// Takes the recorded changes, keeping what undoes them until
+    /// [`forget_undo`](Ledger::forget_undo) or [`rollback`](Ledger::rollback).
+    fn take_changes(&mut self) -> Vec<Change>;
+    /// Forgets the undo entries (once changes are durable).
+    fn forget_undo(&mut self);
+    /// Checks what holds between operations (see `check_books`), for a store
+    /// that replayed records it did not decide itself.
+    fn check_settled(&self) -> Result<(), (EventId, String)>;
+}
+
+impl Ledger for Community {
+    /// A point to roll back to (see [`rollback`](Ledger::rollback)); recording
+    /// must be on for changes after it to be undoable.
+    fn mark(&self) -> Mark {
+        Mark {
+            undo: self.undo.len(),
+            changes: self.changes.len(),
+            next: self.next,
+        }
+    }
+
+    /// Undoes every change made since `mark`, newest first.
+    fn rollback(&mut self, mark: Mark) {
+        while self.undo.len() > mark.undo {
+            match self.undo.pop().expect("undo entry") {
+                Undo::Put(record) => self.put(record, Texts::Own),
+                Undo::RemoveMember(id) => {
+                    if let Some(old) = self.members.remove(&id) {
+                        self.skills.remove(&old);
+                    }
+                }
+                Undo::RemoveEvent(id) => {
+                    self.events.remove(&id);
+                    self.books.remove(&id);
+                }
+                Undo::RemoveRegistration(id) => {
+                    if let Some(r) = self.registrations.remove(&id)
+                        && let Some(book) = self.books.get_mut(&r.event)
+                    {
+                        book.remove(&r);
+                    }
+                }
+                Undo::RemoveHelp(id) => {
+                    self.help.remove(&id);
+                }
+                Undo::RemoveWatch(id) => {
+                    self.watch.remove(&id);
+                }
+            }
+        }
+        self.changes.truncate(mark.changes);
+        self.next = mark.next;
+    }
+
+    /// Takes the recorded changes, keeping what undoes them until
+    /// [`forget_undo`](Ledger::forget_undo) or [`rollback`](Ledger::rollback).
+    fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Forgets the undo entries (once changes are durable).
+    fn forget_undo(&mut self) {
+        for undo in std::mem::take(&mut self.undo) {
+            if let Undo::Put(Record::Member(old)) = undo {
+                // The last holder of texts only that version used: let the
+                // directory forget them (erased names must not linger).
+                self.members.release(&old);
+            }
+        }
+    }
+
+    fn check_settled(&self) -> Result<(), (EventId, String)> {
+        self.check_books()
+    }
+}
+
+/// A change as text, for sending it to a replica: one line of JSON, the
+/// journal's record format.
+impl Change {
+    /// The change as one line of JSON.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// use cimi_core::{Community, change::Change, community::MemberProfile};
+    /// let t = Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi();
+    /// c.set_recording(true);
+    /// c.add_member("alice@interieur.gouv.fr", MemberProfile::default(), t)?;
+    /// let lines: Vec<String> = c.drain_changes().iter().map(Change::to_json).collect();
+    ///
+    /// let mut replica = Community::cimi();
+    /// for line in &lines {
+    ///     replica.apply(Change::from_json(line)?)?;
+    /// }
+    /// assert_eq!(replica, c);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a change always serializes")
+    }
+
+    /// A change from [`to_json`](Self::to_json)'s text; malformed JSON gives
+    /// [`FormatError::Syntax`] (kind `invalid_json`). Applying it with
+    /// [`Community::apply`] checks it against the community.
+    pub fn from_json(text: &str) -> Result<Change, Error> {
+        if text.len() > MAX_RECORD_BYTES {
+            return Err(FormatError::TooLarge {
+                limit: MAX_RECORD_BYTES,
+            }
+            .into());
+        }
+        serde_json::from_str(text).map_err(|e| FormatError::Syntax(e.to_string()).into())
     }
 }

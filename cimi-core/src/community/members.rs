@@ -1,9 +1,6 @@
 //! Members: the directory, profiles, consents, bureau roles, erasure and status.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::address::EmailAddress;
@@ -12,38 +9,11 @@ use crate::directory::Lookup;
 use crate::error::{Entity, Error, StateError};
 use crate::help::HelpRequest;
 use crate::ids::{MemberId, RegistrationId};
-use crate::member::{Affiliation, BureauRole, Consent, ConsentKind, Member, MemberStatus};
+use crate::limits::MAX_CONSENTS;
+use crate::member::{
+    BureauRole, Consent, ConsentKind, Member, MemberProfile, MemberStatus, ProfileUpdate,
+};
 use crate::statutes::Violation;
-
-/// The editable profile of a member.
-///
-/// ```
-/// use cimi_core::community::MemberProfile;
-/// let p = MemberProfile { family_name: "Meslier".into(), given_name: "Isabelle".into(),
-///                         grade: "commandant".into(), ..Default::default() };
-/// assert!(p.skills.is_empty());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct MemberProfile {
-    /// Nom.
-    pub family_name: String,
-    /// Prénom.
-    pub given_name: String,
-    /// Declared service.
-    pub service: String,
-    /// Grade.
-    pub grade: String,
-    /// Fonction.
-    pub function: String,
-    /// Corps or filière.
-    pub corps: Option<String>,
-    /// Structured affiliation.
-    pub affiliation: Affiliation,
-    /// Skills.
-    pub skills: BTreeSet<String>,
-    /// Interests.
-    pub interests: BTreeSet<String>,
-}
 
 impl Community {
     // ----- members --------------------------------------------------------------
@@ -161,14 +131,30 @@ impl Community {
         Ok(id)
     }
 
-    /// Replaces a member's profile.
+    /// Updates a member's profile: the fields the update gives replace the
+    /// current ones, the others keep their value (a whole [`MemberProfile`]
+    /// gives every field, so it replaces the profile).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// use cimi_core::{Community, community::MemberProfile, member::ProfileUpdate};
+    /// let t = Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi();
+    /// let start = MemberProfile { family_name: "Martin".into(), grade: "attachée".into(), ..Default::default() };
+    /// let id = c.add_member("alice@interieur.gouv.fr", start, t)?;
+    /// c.update_profile(id, ProfileUpdate { grade: Some("commandant".into()), ..Default::default() }, t)?;
+    /// let m = c.member(id).unwrap();
+    /// assert_eq!((m.family_name.as_str(), m.grade.as_str()), ("Martin", "commandant"));
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
     pub fn update_profile(
         &mut self,
         id: MemberId,
-        profile: MemberProfile,
+        update: impl Into<ProfileUpdate>,
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut m = self.live_member(id)?;
+        let profile = update.into().apply_to(m.profile());
         self.check_profile(&profile)?;
         Self::apply_profile(&mut m, profile);
         self.commit_within_limits(Action::MemberUpdated, at, Record::Member(Box::new(m)))
@@ -183,7 +169,7 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut m = self.live_member(id)?;
-        if m.consents().len() >= 10_000 {
+        if m.consents().len() >= MAX_CONSENTS {
             return Err(Error::input(
                 "consents",
                 "too many decisions",
@@ -267,6 +253,29 @@ impl Community {
             self.commit(Action::HelpErased, at, Record::HelpRequest(Box::new(h)));
         }
         Ok(())
+    }
+
+    /// Whether a member's consent of that kind holds at `at`: the latest
+    /// decision made at or before `at` wins, and no decision means no consent.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// use cimi_core::{Community, community::MemberProfile, member::ConsentKind};
+    /// let t = Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi();
+    /// let id = c.add_member("alice@interieur.gouv.fr", MemberProfile::default(), t)?;
+    /// assert!(!c.has_consent(id, ConsentKind::Recording, t)?);
+    /// c.set_consent(id, ConsentKind::Recording, true, t)?;
+    /// assert!(c.has_consent(id, ConsentKind::Recording, t)?);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn has_consent(
+        &self,
+        id: MemberId,
+        kind: ConsentKind,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        Ok(self.member_checked(id)?.has_consent(kind, at))
     }
 
     /// A member's status at `now`.

@@ -55,22 +55,18 @@ mod tests;
 mod validate;
 mod watch;
 
+pub use crate::member::MemberProfile;
 pub(crate) use book::FastMap;
 use book::{Book, EMPTY_BOOK};
 use invariants::*;
-pub use members::MemberProfile;
+pub(crate) use ledger::Ledger;
 pub use registrations::{Cancellation, Occupancy, RegistrationOutcome};
 use validate::*;
 
 /// Current format version of [`Community::to_json`] documents.
 pub const COMMUNITY_FORMAT_VERSION: u32 = 1;
 const COMMUNITY_FORMAT: &str = "cimi.community";
-/// Largest community document accepted by [`Community::from_json`], in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 4 << 30;
-/// Longest compte-rendu summary, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 100_000;
-/// Largest capacity (seats or remote places) an event may have.
-pub const MAX_CAPACITY: u32 = 10_000_000;
+pub use crate::limits::{MAX_CAPACITY, MAX_DOCUMENT_BYTES, MAX_SUMMARY_CHARS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct NextIds {
@@ -94,18 +90,18 @@ fn one() -> u64 {
 /// between threads behind a lock.
 #[derive(Clone)]
 pub struct Community {
-    pub(crate) statutes: Statutes,
+    statutes: Statutes,
     /// The statutes' registration rules, compiled; follows every change of
     /// statutes.
     rules: RegistrationRules,
-    pub(crate) members: Directory,
-    pub(crate) events: BTreeMap<EventId, Event>,
-    pub(crate) registrations: IdTable<Registration>,
-    pub(crate) help: BTreeMap<HelpRequestId, HelpRequest>,
-    pub(crate) watch: BTreeMap<WatchItemId, WatchItem>,
+    members: Directory,
+    events: BTreeMap<EventId, Event>,
+    registrations: IdTable<Registration>,
+    help: BTreeMap<HelpRequestId, HelpRequest>,
+    watch: BTreeMap<WatchItemId, WatchItem>,
     books: FastMap<EventId, Book>,
-    pub(crate) skills: SkillIndex,
-    pub(crate) next: NextIds,
+    skills: SkillIndex,
+    next: NextIds,
     recording: bool,
     changes: Vec<Change>,
     undo: Vec<Undo>,

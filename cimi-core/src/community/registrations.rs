@@ -12,7 +12,8 @@ use crate::error::{Entity, Error, StateError};
 use crate::event::{Event, EventState};
 use crate::ids::{EventId, RegistrationId};
 use crate::registration::{
-    AttendanceMode, Field, Refusal, Registration, RegistrationRequest, RegistrationStatus, Seat,
+    Attendance, AttendanceMode, Field, Refusal, Registration, RegistrationRequest,
+    RegistrationStatus, Seat,
 };
 use crate::text::Text;
 
@@ -104,6 +105,36 @@ impl Community {
             .collect()
     }
 
+    /// Whether a registrant came: pending until the event is held, then
+    /// attended (checked in) or no-show; not applicable when the registration
+    /// is not confirmed.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// # use cimi_core::registration::{Attendance, RegistrationRequest};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// # let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// let ask = RegistrationRequest::new("alice@interieur.gouv.fr")
+    ///     .names("Martin", "Alice")
+    ///     .affiliation("DNUM", "ingénieure", "architecte")
+    ///     .acknowledging(["deontology", "pssi"]);
+    /// let r = c.register(ev, &ask, now)?.registration.id;
+    /// assert_eq!(c.attendance(r)?, Attendance::Pending);
+    /// c.mark_held(ev, now + Duration::days(3))?;
+    /// assert_eq!(c.attendance(r)?, Attendance::NoShow);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attendance(&self, id: RegistrationId) -> Result<Attendance, Error> {
+        let r = self
+            .registration(id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        let held = self.event(r.event).is_some_and(|e| e.state.was_held());
+        Ok(r.attendance(held))
+    }
+
     /// How full an event is.
     pub fn occupancy(&self, event: EventId) -> Result<Occupancy, Error> {
         let e = self.event_checked(event)?;
@@ -149,6 +180,7 @@ impl Community {
             }
         }
         if policy.require_acknowledgement
+            && !req.acknowledges_all
             && let Some(o) = self.rules.unacknowledged(&req.acknowledged)
         {
             return Err(Refusal::ObligationNotAcknowledged {

@@ -10,6 +10,7 @@ use crate::change::Record;
 use crate::error::{Entity, Error, FormatError};
 use crate::event::Event;
 use crate::ids::EventId;
+use crate::limits::{MAX_PROFILE_TAGS, MAX_PROGRAM_ITEMS};
 use crate::member::Member;
 use crate::registration::{Registration, RegistrationStatus, Seat};
 
@@ -273,11 +274,11 @@ impl Community {
         for tag in p.skills.iter().chain(&p.interests) {
             self.check_text("skills", tag)?;
         }
-        if p.skills.len() + p.interests.len() > 1_000 {
+        if p.skills.len() + p.interests.len() > MAX_PROFILE_TAGS {
             return Err(Error::input(
                 "skills",
-                "more than 1000 tags",
-                "plus de 1000 étiquettes",
+                format!("more than {MAX_PROFILE_TAGS} tags"),
+                format!("plus de {MAX_PROFILE_TAGS} étiquettes"),
             ));
         }
         Ok(())
@@ -339,11 +340,11 @@ impl Community {
             self.check_text("venue.name", &v.name)?;
             self.check_text("venue.address", &v.address)?;
         }
-        if e.program.len() > 1_000 {
+        if e.program.len() > MAX_PROGRAM_ITEMS {
             return Err(Error::input(
                 "program",
-                "more than 1000 items",
-                "plus de 1000 éléments",
+                format!("more than {MAX_PROGRAM_ITEMS} items"),
+                format!("plus de {MAX_PROGRAM_ITEMS} éléments"),
             ));
         }
         for item in &e.program {

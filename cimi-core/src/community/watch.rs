@@ -5,6 +5,7 @@ use crate::address::EmailAddress;
 use crate::change::{Action, Record};
 use crate::community::Community;
 use crate::error::{Entity, Error};
+use crate::limits::MAX_WATCH_TAGS;
 use crate::member::{ConsentKind, Member};
 use crate::watch::*;
 use chrono::{DateTime, Utc};
@@ -39,11 +40,11 @@ impl Community {
         self.check_text("title", &item.title)?;
         self.check_text("link", &item.link)?;
         self.check_long_text("summary", &item.summary)?;
-        if item.tags.len() > 100 {
+        if item.tags.len() > MAX_WATCH_TAGS {
             return Err(Error::input(
                 "tags",
-                "more than 100 tags",
-                "plus de 100 étiquettes",
+                format!("more than {MAX_WATCH_TAGS} tags"),
+                format!("plus de {MAX_WATCH_TAGS} étiquettes"),
             ));
         }
         for t in &item.tags {

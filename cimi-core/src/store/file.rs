@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 
-use super::{Backend, Journal, Location, Store, StoreError, parse_snapshot, snapshot_text};
-use crate::community::Community;
-use crate::error::Error;
-use crate::journal::Storage;
-use crate::journal::{
+use super::journal::Storage;
+use super::journal::{
     FileStorage, HEADER_LEN, JournalRecord, OpenReport, SyncPolicy, decode_frames, encode_frame,
     last_seq, replay,
 };
+use super::{Backend, Journal, Location, Store, StoreError, parse_snapshot, snapshot_text};
+use crate::community::Community;
+use crate::error::Error;
 use crate::statutes::Statutes;
 
 pub(super) const JOURNAL: &str = "journal.log";
@@ -463,4 +463,36 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreErr
     f.sync_all().map_err(|e| StoreError::io("fsync", &tmp, e))?;
     fs::rename(&tmp, &path).map_err(|e| StoreError::io("rename", &path, e))?;
     sync_dir(dir)
+}
+
+impl Community {
+    /// Writes the community's [JSON document](Community::to_json) to `path`
+    /// atomically: a temporary file beside it, fsync, rename, fsync of the
+    /// directory. A crash leaves either the old file or the new one, never a
+    /// torn one.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("cimi-save-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let c = cimi_core::Community::cimi();
+    /// c.save(dir.join("community.json"))?;
+    /// let back = cimi_core::Community::from_json(&std::fs::read_to_string(dir.join("community.json"))?)?;
+    /// assert_eq!(back, c);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        let path = path.as_ref();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| Error::input("path", "must name a file", "doit désigner un fichier"))?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        write_atomically(dir, name, self.to_json().as_bytes())?;
+        Ok(())
+    }
 }

@@ -3,7 +3,7 @@
 //!
 //! A [`Store`] holds a [`Community`] and makes every change to it durable
 //! through [`execute`](Store::execute), which runs an operation and
-//! acknowledges it only once its [records](crate::journal::JournalRecord)
+//! acknowledges it only once its [records](super::journal::JournalRecord)
 //! are durable. Its location decides the backend:
 //!
 //! - **a directory** (the embedded file store): one `journal.log` of
@@ -54,8 +54,8 @@
 //! # Ok::<(), cimi_core::Error>(())
 //! ```
 
-mod error;
 mod file;
+pub mod journal;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod shared;
@@ -66,18 +66,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::journal::{JournalRecord, OpenReport, Storage, Subject, SyncPolicy, encode_frame};
 use crate::change::{Change, Record};
-use crate::community::Community;
+use crate::community::{Community, Ledger};
 use crate::error::Error;
 use crate::ids::MemberId;
-use crate::journal::{JournalRecord, OpenReport, Storage, Subject, SyncPolicy, encode_frame};
 use crate::statutes::Statutes;
 
-pub use error::StoreError;
+pub use crate::error::StoreError;
 pub use shared::{SharedStore, SharedStoreGuard};
 
-/// Longest actor name accepted, in characters.
-pub const MAX_ACTOR_CHARS: usize = 200;
+pub use crate::limits::MAX_ACTOR_CHARS;
 
 /// Where a store lives: a directory or a PostgreSQL database.
 ///

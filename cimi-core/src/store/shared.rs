@@ -7,10 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
+use super::journal::OpenReport;
 use super::{Location, Store, StoreError, StoreOptions};
 use crate::community::Community;
 use crate::error::Error;
-use crate::journal::OpenReport;
 use crate::statutes::Statutes;
 
 /// A [`Store`] behind a lock, shared by any number of threads: calls run one
@@ -19,7 +19,7 @@ use crate::statutes::Statutes;
 /// reaches them with the same semantics.
 ///
 /// A panic inside a call poisons the lock: every later call fails with
-/// [`StoreError::Poisoned`]-like errors from [`lock`](SharedStore::lock) (the
+/// [`StoreError::Poisoned`]-like errors from [`with`](SharedStore::with) (the
 /// bindings say `poisoned`). [`close`](SharedStore::close) drops the store
 /// at once (releasing a file store's lock, closing a database connection);
 /// later calls fail with [`StoreError::Closed`].

@@ -45,16 +45,15 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::change::{Change, Record};
-use crate::community::Community;
+use crate::community::{Community, Ledger};
 use crate::error::Error;
 use crate::ids::EventId;
 use crate::ids::MemberId;
 
-pub use crate::store::{MAX_ACTOR_CHARS, Store, StoreError, StoreOptions};
+pub use super::{MAX_ACTOR_CHARS, Store, StoreError, StoreOptions};
 
 pub(crate) const HEADER_LEN: usize = 44;
-/// Largest record accepted when reading, in bytes.
-pub const MAX_RECORD_BYTES: usize = 1 << 30;
+pub use crate::limits::MAX_RECORD_BYTES;
 
 /// One record of the journal: a numbered, attributed change.
 ///
@@ -493,7 +492,7 @@ pub(crate) fn parse_record(
 
 /// Fails when the records applied leave an event's books unsettled.
 pub(crate) fn check_settled(community: &Community, file: &str, offset: u64) -> Result<(), Error> {
-    match community.check_books() {
+    match community.check_settled() {
         Ok(()) => Ok(()),
         Err((event, problem)) => Err(StoreError::Corrupt {
             file: file.to_string(),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::i18n::Lang;
 
-use super::MAX_ACTOR_CHARS;
+use crate::limits::MAX_ACTOR_CHARS;
 
 /// A failure of the store.
 ///

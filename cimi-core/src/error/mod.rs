@@ -15,12 +15,18 @@
 
 use std::fmt;
 
+mod details;
+mod interop;
+mod store;
+
+pub use details::Detail;
+pub use interop::InteropError;
+pub use store::StoreError;
+
 use crate::address::AddressError;
 use crate::event::{EventState, TimeError};
 use crate::help::HelpState;
 use crate::i18n::Lang;
-use crate::interop::InteropError;
-use crate::journal::StoreError;
 use crate::registration::Refusal;
 use crate::statutes::StatutesError;
 use crate::watch::PublicationRefusal;
@@ -386,21 +392,86 @@ pub enum Error {
     Interop(#[from] InteropError),
 }
 
+/// The family of an error: the bindings map each family to one exception
+/// class (`cimi.RegistrationRefused`, `CimiException.Refused`…), matching on
+/// this enum so that a new family is a compile error in every binding.
+///
+/// ```
+/// use cimi_core::{Error, error::ErrorFamily, registration::Refusal};
+/// let e = Error::from(Refusal::EventFull);
+/// assert_eq!(e.family(), ErrorFamily::Refused);
+/// assert_eq!(e.family(), "refused");
+/// ```
+///
+/// Not `#[non_exhaustive]` on purpose: a new family must be mapped by every
+/// binding, so adding one is a breaking change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorFamily {
+    /// A registration request refused by the rules.
+    Refused,
+    /// An identifier that names nothing.
+    NotFound,
+    /// An operation the current state does not allow.
+    InvalidState,
+    /// An argument that is not valid (address, time, text…).
+    InvalidInput,
+    /// Statutes that do not hold together.
+    Statutes,
+    /// A document or change that cannot be read.
+    Format,
+    /// A publication the channel refuses.
+    PublicationRefused,
+    /// The store failed.
+    Store,
+    /// An import or export that cannot be carried out.
+    Interop,
+}
+
+impl ErrorFamily {
+    /// The stable snake_case name (`not_found`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorFamily::Refused => "refused",
+            ErrorFamily::NotFound => "not_found",
+            ErrorFamily::InvalidState => "invalid_state",
+            ErrorFamily::InvalidInput => "invalid_input",
+            ErrorFamily::Statutes => "statutes",
+            ErrorFamily::Format => "format",
+            ErrorFamily::PublicationRefused => "publication_refused",
+            ErrorFamily::Store => "store",
+            ErrorFamily::Interop => "interop",
+        }
+    }
+}
+
+impl fmt::Display for ErrorFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorFamily {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl Error {
     /// The family of the error; the bindings map each family to one exception
-    /// class: `refused`, `not_found`, `invalid_state`, `invalid_input`,
-    /// `statutes`, `format`, `publication_refused`, `store`, `interop`.
-    pub fn family(&self) -> &'static str {
+    /// class.
+    pub fn family(&self) -> ErrorFamily {
         match self {
-            Error::Refused(_) => "refused",
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidState(_) => "invalid_state",
-            Error::InvalidInput { .. } | Error::Address(_) | Error::Time(_) => "invalid_input",
-            Error::Statutes(_) => "statutes",
-            Error::Format(_) => "format",
-            Error::PublicationRefused(_) => "publication_refused",
-            Error::Store(_) => "store",
-            Error::Interop(_) => "interop",
+            Error::Refused(_) => ErrorFamily::Refused,
+            Error::NotFound { .. } => ErrorFamily::NotFound,
+            Error::InvalidState(_) => ErrorFamily::InvalidState,
+            Error::InvalidInput { .. } | Error::Address(_) | Error::Time(_) => {
+                ErrorFamily::InvalidInput
+            }
+            Error::Statutes(_) => ErrorFamily::Statutes,
+            Error::Format(_) => ErrorFamily::Format,
+            Error::PublicationRefused(_) => ErrorFamily::PublicationRefused,
+            Error::Store(_) => ErrorFamily::Store,
+            Error::Interop(_) => ErrorFamily::Interop,
         }
     }
 
