@@ -28,11 +28,17 @@ echo "server: $CIMI_TEST_POSTGRES_URL"
 step "rustfmt"
 cargo fmt --all -- --check
 
+step "the core's shape: no module cycle, layers downward only, no file over 1,000 lines"
+python3 scripts/check_layers.py
+
 step "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (unit, property, doc, golden; the PostgreSQL store against the server)"
 cargo test --workspace --locked
+
+step "rustdoc of the core (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p cimi-core --no-deps --features postgres --locked
 
 step "main job"
 cargo run -q -p cimi-core --locked --example miditech_2017 -- --lang en >/dev/null
