@@ -12,11 +12,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
-use cimi_core::error::{Entity, StateError};
-use cimi_core::interop::InteropError as CoreInteropError;
-use cimi_core::journal::StoreError as CoreStoreError;
+use cimi_core::error::{Detail, Entity, ErrorFamily};
 use cimi_core::registration::Refusal;
-use cimi_core::watch::PublicationRefusal;
 use cimi_core::{Error, Lang};
 
 create_exception!(
@@ -124,111 +121,34 @@ fn raise(result: PyResult<Bound<'_, PyAny>>) -> PyErr {
 }
 
 /// The exception class of a core error family.
-fn class_of<'py>(py: Python<'py>, family: &str) -> Bound<'py, PyType> {
+fn class_of(py: Python<'_>, family: ErrorFamily) -> Bound<'_, PyType> {
     match family {
-        "refused" => py.get_type::<RegistrationRefused>(),
-        "not_found" => py.get_type::<NotFound>(),
-        "invalid_state" => py.get_type::<InvalidState>(),
-        "invalid_input" => py.get_type::<InvalidInput>(),
-        "statutes" => py.get_type::<StatutesError>(),
-        "format" => py.get_type::<FormatError>(),
-        "publication_refused" => py.get_type::<PublicationRefused>(),
-        "store" => py.get_type::<StoreError>(),
-        "interop" => py.get_type::<InteropError>(),
-        _ => py.get_type::<CimiError>(),
+        ErrorFamily::Refused => py.get_type::<RegistrationRefused>(),
+        ErrorFamily::NotFound => py.get_type::<NotFound>(),
+        ErrorFamily::InvalidState => py.get_type::<InvalidState>(),
+        ErrorFamily::InvalidInput => py.get_type::<InvalidInput>(),
+        ErrorFamily::Statutes => py.get_type::<StatutesError>(),
+        ErrorFamily::Format => py.get_type::<FormatError>(),
+        ErrorFamily::PublicationRefused => py.get_type::<PublicationRefused>(),
+        ErrorFamily::Store => py.get_type::<StoreError>(),
+        ErrorFamily::Interop => py.get_type::<InteropError>(),
     }
 }
 
-/// The snake_case name of an entity (`help_request`), from the core's kind.
-fn entity_name(entity: Entity) -> String {
-    Error::NotFound { entity, id: 0 }
-        .kind()
-        .trim_end_matches("_not_found")
-        .to_owned()
-}
-
-/// What the error is about, for programs: the field, the address problem...
+/// What the error is about, for programs (the core's `Error::details`): a
+/// text is a `str`, a number an `int`, an instant an aware `datetime` (UTC),
+/// an absent value `None`.
 fn details<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    match error {
-        Error::Refused(refusal) => match refusal {
-            Refusal::InvalidAddress { reason } => d.set_item("reason", reason.kind())?,
-            Refusal::AddressNotAllowed { allowed } => d.set_item("allowed", allowed)?,
-            Refusal::MissingField { field } | Refusal::InvalidField { field } => {
-                d.set_item("field", field.name())?
-            }
-            Refusal::FieldTooLong { field, max } => {
-                d.set_item("field", field.name())?;
-                d.set_item("max", max)?;
-            }
-            Refusal::ObligationNotAcknowledged { obligation } => {
-                d.set_item("obligation", obligation)?
-            }
-            Refusal::NotOpenYet { opens_at } => d.set_item("opens_at", opens_at)?,
-            _ => {}
-        },
-        Error::NotFound { entity, id } => {
-            d.set_item("entity", entity_name(*entity))?;
-            d.set_item("id", id)?;
+    for (name, value) in error.details() {
+        match value {
+            Detail::Text(s) => d.set_item(name, s)?,
+            Detail::Integer(n) => d.set_item(name, n)?,
+            Detail::Instant(t) => d.set_item(name, t)?,
+            Detail::Absent => d.set_item(name, py.None())?,
+            // A kind of value this version does not know: its text.
+            other => d.set_item(name, other.to_string())?,
         }
-        Error::InvalidInput { field, .. } => d.set_item("field", field)?,
-        Error::PublicationRefused(
-            PublicationRefusal::InternalItemOnPublicChannel { channel }
-            | PublicationRefusal::UnknownChannel { channel },
-        ) => d.set_item("channel", channel)?,
-        Error::Address(reason) => d.set_item("reason", reason.kind())?,
-        Error::Interop(
-            CoreInteropError::CsvMissingColumn { column, .. }
-            | CoreInteropError::CsvDuplicateColumn { column, .. },
-        ) => d.set_item("column", column)?,
-        Error::Interop(
-            CoreInteropError::MessageTooLarge { limit }
-            | CoreInteropError::CsvTooLarge { limit }
-            | CoreInteropError::CsvTooManyRows { limit },
-        ) => d.set_item("limit", limit)?,
-        Error::Store(CoreStoreError::Corrupt { file, offset, .. }) => {
-            d.set_item("file", file)?;
-            d.set_item("offset", offset)?;
-        }
-        Error::Store(CoreStoreError::Io {
-            operation, path, ..
-        }) => {
-            d.set_item("operation", operation)?;
-            d.set_item("path", path)?;
-        }
-        Error::InvalidState(state) => match state {
-            StateError::EventTransition { from, to } => {
-                d.set_item("from", from.kind())?;
-                d.set_item("to", to.kind())?;
-            }
-            StateError::CapacityBelowConfirmed {
-                confirmed,
-                requested,
-            } => {
-                d.set_item("confirmed", confirmed)?;
-                d.set_item("requested", requested)?;
-            }
-            StateError::QuotaBelowConfirmed {
-                audience,
-                confirmed,
-                requested,
-            } => {
-                d.set_item("audience", audience)?;
-                d.set_item("confirmed", confirmed)?;
-                d.set_item("requested", requested)?;
-            }
-            StateError::RemoteInUse { remote } => d.set_item("remote", remote)?,
-            StateError::AudienceInUse { audience, event } => {
-                d.set_item("audience", audience)?;
-                d.set_item("event", event.get())?;
-            }
-            StateError::HelpTransition { from, to } => {
-                d.set_item("from", from.kind())?;
-                d.set_item("to", to.kind())?;
-            }
-            _ => {}
-        },
-        _ => {}
     }
     Ok(d)
 }
@@ -293,7 +213,7 @@ pub fn unknown_id(py: Python<'_>, entity: Entity, id: &Bound<'_, PyAny>) -> PyEr
     let message = |lang| error.message(lang).replacen('0', &shown, 1);
     let d = PyDict::new(py);
     let filled = d
-        .set_item("entity", entity_name(entity))
+        .set_item("entity", entity.name())
         .and_then(|()| d.set_item("id", id));
     if let Err(e) = filled {
         return e;
@@ -334,18 +254,22 @@ pub fn poisoned(py: Python<'_>) -> PyErr {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let classes = [
-        (py.get_type::<CimiError>(), "cimi_error"),
-        (py.get_type::<RegistrationRefused>(), "refused"),
-        (py.get_type::<NotFound>(), "not_found"),
-        (py.get_type::<InvalidState>(), "invalid_state"),
-        (py.get_type::<InvalidInput>(), "invalid_input"),
-        (py.get_type::<StatutesError>(), "statutes"),
-        (py.get_type::<FormatError>(), "format"),
-        (py.get_type::<PublicationRefused>(), "publication_refused"),
-        (py.get_type::<StoreError>(), "store"),
-        (py.get_type::<InteropError>(), "interop"),
+        (py.get_type::<RegistrationRefused>(), ErrorFamily::Refused),
+        (py.get_type::<NotFound>(), ErrorFamily::NotFound),
+        (py.get_type::<InvalidState>(), ErrorFamily::InvalidState),
+        (py.get_type::<InvalidInput>(), ErrorFamily::InvalidInput),
+        (py.get_type::<StatutesError>(), ErrorFamily::Statutes),
+        (py.get_type::<FormatError>(), ErrorFamily::Format),
+        (
+            py.get_type::<PublicationRefused>(),
+            ErrorFamily::PublicationRefused,
+        ),
+        (py.get_type::<StoreError>(), ErrorFamily::Store),
+        (py.get_type::<InteropError>(), ErrorFamily::Interop),
     ];
-    for (ty, family) in classes {
+    let base = (py.get_type::<CimiError>(), "cimi_error");
+    let families = classes.map(|(ty, family)| (ty, family.as_str()));
+    for (ty, family) in std::iter::once(base).chain(families) {
         ty.setattr("family", family)?;
         ty.setattr("kind", family)?;
         ty.setattr("message_en", "")?;

@@ -7,9 +7,9 @@
 //! batch reads each `str` object that many rows share (a service, a grade,
 //! an obligation id) once ([`TextCache`]); the keys of the rows are matched
 //! by identity ([`RowReader`]); the requests are built in the core's own
-//! type and resolved in place; the outcomes are reduced to their kinds with
-//! the GIL released, and the result list reuses one Python `str` per kind
-//! ([`KindStrings`]). `register` and `register_many` build requests with the
+//! type (`acknowledged=True` is its `acknowledges_all`); the outcomes are
+//! reduced to their kinds with the GIL released, and the result list reuses
+//! one Python `str` per kind ([`KindStrings`]). `register` and `register_many` build requests with the
 //! same function ([`request_with`]), so they raise the same errors in the
 //! same order. Nothing here decides a rule: the core judges every request.
 
@@ -19,20 +19,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
 
 use cimi_core::registration::{AttendanceMode, RegistrationRequest};
-use cimi_core::statutes::Statutes;
 use cimi_core::text::TextSet;
 
 use crate::convert::{MAX_ITEMS, flag, mapping_items, text, type_name};
 use crate::errors::invalid_argument;
-
-/// A registration request as the bindings received it: `acknowledged=True`
-/// stands for every obligation of the statutes in force when it is judged.
-pub struct Request {
-    /// The request, its obligations as given.
-    pub request: RegistrationRequest,
-    /// `acknowledged=True`: every obligation of the statutes.
-    pub acknowledge_all: bool,
-}
 
 /// Number of keys of a request.
 const N_KEYS: usize = 8;
@@ -84,7 +74,9 @@ fn text_or_empty<'py>(
 }
 
 /// `acknowledged`: `None`, `True`/`False`, or an iterable of obligation ids
-/// (a lone `str` is refused: it would be split into letters).
+/// (a lone `str` is refused: it would be split into letters). Returns
+/// whether it is `True` (the core's `acknowledges_all`: every obligation of
+/// the statutes in force when the request is judged) and the ids given.
 fn acknowledged<'py>(
     read: &mut ReadText<'_, 'py>,
     value: Option<&Bound<'py, PyAny>>,
@@ -193,7 +185,7 @@ pub fn request(
     texts: [Option<&Bound<'_, PyAny>>; 5],
     ack: Option<&Bound<'_, PyAny>>,
     mode: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Request> {
+) -> PyResult<RegistrationRequest> {
     request_with(
         &mut |v, field| text(v, field),
         &mut AckLists::default(),
@@ -212,31 +204,19 @@ fn request_with<'py>(
     [family_name, given_name, service, grade, function]: [Option<&Bound<'py, PyAny>>; 5],
     ack: Option<&Bound<'py, PyAny>>,
     mode: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Request> {
-    let (acknowledge_all, acknowledged) = acknowledged(read, ack, lists)?;
-    Ok(Request {
-        request: RegistrationRequest {
-            email: read(email, "email")?,
-            family_name: text_or_empty(read, family_name, "family_name")?,
-            given_name: text_or_empty(read, given_name, "given_name")?,
-            service: text_or_empty(read, service, "service")?,
-            grade: text_or_empty(read, grade, "grade")?,
-            function: text_or_empty(read, function, "function")?,
-            acknowledged,
-            attendance: attendance(read, mode)?,
-        },
-        acknowledge_all,
+) -> PyResult<RegistrationRequest> {
+    let (acknowledges_all, acknowledged) = acknowledged(read, ack, lists)?;
+    Ok(RegistrationRequest {
+        email: read(email, "email")?,
+        family_name: text_or_empty(read, family_name, "family_name")?,
+        given_name: text_or_empty(read, given_name, "given_name")?,
+        service: text_or_empty(read, service, "service")?,
+        grade: text_or_empty(read, grade, "grade")?,
+        function: text_or_empty(read, function, "function")?,
+        acknowledged,
+        acknowledges_all,
+        attendance: attendance(read, mode)?,
     })
-}
-
-/// The core request, with `acknowledged=True` resolved against the statutes.
-pub fn resolve(request: Request, statutes: &Statutes) -> RegistrationRequest {
-    let mut r = request.request;
-    if request.acknowledge_all {
-        // Every obligation, and nothing else.
-        r.acknowledged = statutes.obligation_ids();
-    }
-    r
 }
 
 // ----- the keys of a row -------------------------------------------------------------
@@ -421,10 +401,8 @@ impl<'py> TextCache<'py> {
 
 /// The rows of a batch, read with the GIL held, judged without it.
 pub struct Batch {
-    /// The requests, their obligations as given.
+    /// The requests, in order.
     requests: Vec<RegistrationRequest>,
-    /// Indexes of the requests with `acknowledged=True`.
-    acknowledge_all: Vec<usize>,
 }
 
 /// At most this many rows are reserved ahead from `len(requests)`: a
@@ -451,7 +429,6 @@ impl Batch {
         let reserve = requests.len().unwrap_or(0).min(RESERVE_MAX);
         let mut batch = Batch {
             requests: Vec::with_capacity(reserve),
-            acknowledge_all: Vec::new(),
         };
         let mut rows = RowReader::new(requests.py());
         let mut cache = TextCache::new();
@@ -488,23 +465,13 @@ impl Batch {
                 ack,
                 mode,
             )?;
-            if request.acknowledge_all {
-                batch.acknowledge_all.push(index);
-            }
-            batch.requests.push(request.request);
+            batch.requests.push(request);
         }
         Ok(batch)
     }
 
-    /// The core requests, `acknowledged=True` resolved against `statutes`.
-    pub fn resolve(&mut self, statutes: &Statutes) -> &[RegistrationRequest] {
-        if !self.acknowledge_all.is_empty() {
-            let all = statutes.obligation_ids();
-            for &index in &self.acknowledge_all {
-                self.requests[index].acknowledged = all.clone();
-            }
-        }
-        self.acknowledge_all.clear();
+    /// The core requests, in order.
+    pub fn requests(&self) -> &[RegistrationRequest] {
         &self.requests
     }
 }

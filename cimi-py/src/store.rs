@@ -18,9 +18,9 @@ use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList};
 
 use cimi_core::Error;
-use cimi_core::journal::{JournalRecord, Store, Subject, SyncPolicy};
 use cimi_core::statutes::Statutes;
-use cimi_core::store::{Location, SharedStore, StoreError as CoreStoreError, StoreOptions};
+use cimi_core::store::journal::{JournalRecord, Subject, SyncPolicy};
+use cimi_core::store::{Location, SharedStore, Store, StoreError as CoreStoreError, StoreOptions};
 
 use crate::community::PyCommunity;
 use crate::convert::{json_loads, text, to_plain};
@@ -74,9 +74,7 @@ fn record_dict<'py>(py: Python<'py>, r: &JournalRecord) -> PyResult<Bound<'py, P
     d.set_item("actor", &r.actor)?;
     d.set_item("action", r.change.action.kind())?;
     d.set_item("at", r.change.at)?;
-    let change = serde_json::to_string(&r.change)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    d.set_item("change", change)?;
+    d.set_item("change", r.change.to_json())?;
     Ok(d)
 }
 

@@ -7,12 +7,10 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use cimi_core::Community;
 use cimi_core::ids::EventId;
 use cimi_core::member::ConsentKind;
 use cimi_core::stats::EventStats;
-
-use crate::records::was_held;
+use cimi_core::{Community, Error};
 
 /// One column of a table.
 pub enum Column {
@@ -252,14 +250,18 @@ pub fn events(c: &Community) -> Table {
     ])
 }
 
-/// Registrations (of one event, or all), with attendance.
-pub fn registrations(c: &Community, event: Option<EventId>) -> Table {
+/// Registrations (of one event, or all), with attendance
+/// (`Community::attendance`).
+pub fn registrations(c: &Community, event: Option<EventId>) -> Result<Table, Error> {
     let rows: Vec<_> = match event {
         Some(e) => c.registrations(e).collect(),
         None => c.all_registrations().collect(),
     };
-    let held = |e: EventId| c.event(e).is_some_and(|e| was_held(e.state));
-    Table(vec![
+    let attendance = rows
+        .iter()
+        .map(|r| c.attendance(r.id).map(|a| a.kind().to_owned()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table(vec![
         ("id", Column::Int(col(&rows, |r| r.id.get()))),
         ("event_id", Column::Int(col(&rows, |r| r.event.get()))),
         ("member_id", Column::Int(col(&rows, |r| r.member.get()))),
@@ -300,13 +302,8 @@ pub fn registrations(c: &Community, event: Option<EventId>) -> Table {
             "checked_in_at",
             Column::OptTime(col(&rows, |r| r.checked_in_at)),
         ),
-        (
-            "attendance",
-            Column::Str(col(&rows, |r| {
-                r.attendance(held(r.event)).kind().to_owned()
-            })),
-        ),
-    ])
+        ("attendance", Column::Str(attendance)),
+    ]))
 }
 
 /// Figures of every event (`Community::event_stats`).

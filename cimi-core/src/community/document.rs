@@ -9,7 +9,7 @@ use crate::error::{Error, FormatError};
 use crate::event::Event;
 use crate::help::HelpRequest;
 use crate::member::Member;
-use crate::registration::{Registration, Seat};
+use crate::registration::Registration;
 use crate::statutes::Statutes;
 use crate::watch::WatchItem;
 
@@ -76,145 +76,124 @@ impl Community {
     }
 
     pub(super) fn from_document(doc: Document) -> Result<Community, Error> {
-        let bad = |location: String, problem: String| -> Error {
-            FormatError::Inconsistent { location, problem }.into()
-        };
         within_limits("statutes", &doc.statutes)?;
         doc.statutes.validate()?;
+        let next = doc.next_ids;
         let mut c = Community::new(doc.statutes)?;
         c.members.reserve(doc.members.len());
         for (i, m) in doc.members.into_iter().enumerate() {
             let loc = format!("members[{i}]");
-            within_limits(&loc, &m)?;
-            if let Some(field) = member_text_problem(&m) {
-                return Err(bad(
-                    format!("{loc}.{field}"),
-                    "control or invisible characters".into(),
-                ));
-            }
-            if m.id.get() >= doc.next_ids.member {
-                return Err(bad(
-                    loc,
-                    format!("identifier {} is not below next_ids.member", m.id),
-                ));
-            }
-            if c.members.contains_key(&m.id) {
-                return Err(bad(loc, format!("identifier {} appears twice", m.id)));
-            }
-            if !m.is_erased() && c.members.by_address(m.email.as_str()).is_some() {
-                return Err(bad(loc, "two members share one address".into()));
-            }
-            c.commit(
-                Action::MemberAdded,
-                m.joined_at,
-                Record::Member(Box::new(m)),
-            );
+            fresh_id(
+                &loc,
+                m.id.get(),
+                next.member,
+                "member",
+                c.members.contains_key(&m.id),
+            )?;
+            let at = m.joined_at;
+            c.load(&loc, Action::MemberAdded, at, Record::Member(Box::new(m)))?;
         }
         for (i, e) in doc.events.into_iter().enumerate() {
             let loc = format!("events[{i}]");
-            within_limits(&loc, &e)?;
-            if e.id.get() >= doc.next_ids.event {
-                return Err(bad(
-                    loc,
-                    format!("identifier {} is not below next_ids.event", e.id),
-                ));
-            }
-            if c.events.contains_key(&e.id) {
-                return Err(bad(loc, format!("identifier {} appears twice", e.id)));
-            }
-            if e.schedule.ends_at <= e.schedule.starts_at {
-                return Err(bad(loc, "the event ends before it starts".into()));
-            }
-            c.check_event(&e)
-                .map_err(|err| bad(format!("events[{i}]"), err.to_string()))?;
-            c.commit(
-                Action::EventScheduled,
-                e.created_at,
-                Record::Event(Box::new(e)),
-            );
+            fresh_id(
+                &loc,
+                e.id.get(),
+                next.event,
+                "event",
+                c.events.contains_key(&e.id),
+            )?;
+            let at = e.created_at;
+            c.load(&loc, Action::EventScheduled, at, Record::Event(Box::new(e)))?;
         }
         for (i, r) in doc.registrations.into_iter().enumerate() {
-            let loc = format!("registrations[{i}]");
-            within_limits(&loc, &r)?;
-            if r.id.get() >= doc.next_ids.registration {
-                return Err(bad(
-                    loc,
-                    format!("identifier {} is not below next_ids.registration", r.id),
-                ));
-            }
-            if c.registrations.contains_key(&r.id) {
-                return Err(bad(loc, format!("identifier {} appears twice", r.id)));
-            }
-            check_registration_shape(&r).map_err(|p| bad(loc.clone(), p))?;
             // A registration records what the statutes of its time allowed:
             // neither the policy nor the audiences of today's statutes apply
             // to it (see `replace_statutes`).
-            if !c.members.contains_key(&r.member) {
-                return Err(bad(loc, format!("unknown member {}", r.member)));
-            }
-            let event = c
-                .events
-                .get(&r.event)
-                .ok_or_else(|| bad(loc.clone(), format!("unknown event {}", r.event)))?;
-            if r.seat == Some(Seat::Remote) && event.remote.is_none() {
-                return Err(bad(
-                    loc,
-                    "a remote place for an event without broadcast".into(),
-                ));
-            }
-            let book = c.books.entry(r.event).or_default();
-            if r.is_live() && book.live.contains_key(&r.member) {
-                return Err(bad(
-                    loc,
-                    format!("member {} registered twice for event {}", r.member, r.event),
-                ));
-            }
-            c.commit(
+            let loc = format!("registrations[{i}]");
+            let taken = c.registrations.contains_key(&r.id);
+            fresh_id(&loc, r.id.get(), next.registration, "registration", taken)?;
+            let at = r.requested_at;
+            c.load(
+                &loc,
                 Action::Registered,
-                r.requested_at,
+                at,
                 Record::Registration(Box::new(r)),
-            );
+            )?;
         }
         for (i, h) in doc.help_requests.into_iter().enumerate() {
             let loc = format!("help_requests[{i}]");
-            within_limits(&loc, &h)?;
-            if h.id.get() >= doc.next_ids.help {
-                return Err(bad(
-                    loc,
-                    format!("identifier {} is not below next_ids.help", h.id),
-                ));
-            }
-            if c.help.contains_key(&h.id) {
-                return Err(bad(loc, format!("identifier {} appears twice", h.id)));
-            }
-            c.check_change(&Record::HelpRequest(Box::new(h.clone())))
-                .map_err(|e| bad(loc, e.to_string()))?;
+            fresh_id(
+                &loc,
+                h.id.get(),
+                next.help,
+                "help",
+                c.help.contains_key(&h.id),
+            )?;
             let at = h.asked_at();
-            c.commit(Action::HelpAsked, at, Record::HelpRequest(Box::new(h)));
+            c.load(
+                &loc,
+                Action::HelpAsked,
+                at,
+                Record::HelpRequest(Box::new(h)),
+            )?;
         }
         for (i, w) in doc.watch_items.into_iter().enumerate() {
             let loc = format!("watch_items[{i}]");
-            within_limits(&loc, &w)?;
-            if w.id.get() >= doc.next_ids.watch {
-                return Err(bad(
-                    loc,
-                    format!("identifier {} is not below next_ids.watch", w.id),
-                ));
-            }
-            if c.watch.contains_key(&w.id) {
-                return Err(bad(loc, format!("identifier {} appears twice", w.id)));
-            }
+            fresh_id(
+                &loc,
+                w.id.get(),
+                next.watch,
+                "watch",
+                c.watch.contains_key(&w.id),
+            )?;
             let at = w.shared_at;
-            let record = Record::WatchItem(Box::new(w));
-            c.check_change(&record)
-                .map_err(|e| bad(loc, e.to_string()))?;
-            c.commit(Action::WatchShared, at, record);
+            c.load(
+                &loc,
+                Action::WatchShared,
+                at,
+                Record::WatchItem(Box::new(w)),
+            )?;
         }
         c.check_books()
-            .map_err(|(id, p)| bad(format!("event {id}"), p))?;
-        c.next = doc.next_ids;
+            .map_err(|(id, problem)| FormatError::Inconsistent {
+                location: format!("event {id}"),
+                problem,
+            })?;
+        c.next = next;
         Ok(c)
     }
+
+    /// Checks a record of a document (as a replayed change is checked) and
+    /// commits it; problems are reported at `location`.
+    fn load(
+        &mut self,
+        location: &str,
+        action: Action,
+        at: DateTime<Utc>,
+        record: Record,
+    ) -> Result<(), Error> {
+        self.check_record(&record)
+            .map_err(|e| located(e, location))?;
+        self.commit(action, at, record);
+        Ok(())
+    }
+}
+
+/// Refuses a document record whose identifier is taken or not below the
+/// document's next identifier of its kind.
+fn fresh_id(location: &str, id: u64, next: u64, kind: &str, taken: bool) -> Result<(), Error> {
+    let problem = if id >= next {
+        format!("identifier {id} is not below next_ids.{kind}")
+    } else if taken {
+        format!("identifier {id} appears twice")
+    } else {
+        return Ok(());
+    };
+    Err(FormatError::Inconsistent {
+        location: location.to_string(),
+        problem,
+    }
+    .into())
 }
 
 #[derive(Serialize)]

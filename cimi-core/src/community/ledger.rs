@@ -37,7 +37,8 @@ impl Community {
     /// event or member, or would break an invariant (over capacity or quota,
     /// one person twice).
     pub fn apply(&mut self, change: Change) -> Result<(), Error> {
-        self.check_change(&change.record)?;
+        self.check_record(&change.record)
+            .map_err(|e| located(e, "change"))?;
         self.commit(change.action, change.at, change.record);
         Ok(())
     }

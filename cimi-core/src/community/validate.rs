@@ -46,18 +46,47 @@ pub(super) fn event_in(events: &BTreeMap<EventId, Event>, id: EventId) -> Result
 /// Refuses a record read from outside whose texts or lists break the limits.
 pub(super) fn within_limits<T: Serialize + ?Sized>(location: &str, value: &T) -> Result<(), Error> {
     crate::limits::check(value).map_err(|over| {
-        let location = if over.path.is_empty() {
-            location.to_string()
-        } else {
-            format!("{location}.{}", over.path)
-        };
         FormatError::OverLimit {
-            location,
+            location: join_location(location, &over.path),
             what: over.what,
             limit: over.limit,
         }
         .into()
     })
+}
+
+fn join_location(outer: &str, inner: &str) -> String {
+    match (outer.is_empty(), inner.is_empty()) {
+        (_, true) => outer.to_string(),
+        (true, false) => inner.to_string(),
+        (false, false) => format!("{outer}.{inner}"),
+    }
+}
+
+/// Puts a problem [`Community::check_record`] found at `location` (`change`,
+/// `members[3]`…): the record's own path, if any, follows it.
+pub(super) fn located(error: Error, location: &str) -> Error {
+    match error {
+        Error::Format(FormatError::Inconsistent {
+            location: inner,
+            problem,
+        }) => FormatError::Inconsistent {
+            location: join_location(location, &inner),
+            problem,
+        }
+        .into(),
+        Error::Format(FormatError::OverLimit {
+            location: inner,
+            what,
+            limit,
+        }) => FormatError::OverLimit {
+            location: join_location(location, &inner),
+            what,
+            limit,
+        }
+        .into(),
+        other => other,
+    }
 }
 
 /// The first text of a member that holds control or invisible characters.
@@ -87,22 +116,37 @@ pub(super) fn member_text_problem(m: &Member) -> Option<&'static str> {
 }
 
 impl Community {
-    pub(super) fn check_change(&self, record: &Record) -> Result<(), Error> {
+    /// The one check of a record from outside (a replayed change, a
+    /// document's record) against the community: limits, texts, references,
+    /// one live registration per person, capacity, quotas and remote
+    /// places. Problems come without a location; callers add theirs with
+    /// [`located`].
+    pub(super) fn check_record(&self, record: &Record) -> Result<(), Error> {
         let bad = |problem: String| {
             Error::Format(FormatError::Inconsistent {
-                location: "change".into(),
+                location: String::new(),
                 problem,
             })
         };
-        within_limits("change", record)?;
+        // The limits on the record itself, so that places read as in a
+        // document (`family_name`, `skills[3]`).
+        match record {
+            Record::Statutes(s) => within_limits("", s),
+            Record::Member(m) => within_limits("", m),
+            Record::Event(e) => within_limits("", e),
+            Record::Registration(r) => within_limits("", r),
+            Record::HelpRequest(h) => within_limits("", h),
+            Record::WatchItem(w) => within_limits("", w),
+        }?;
         match record {
             Record::Statutes(s) => s.validate()?,
             Record::Member(m) => {
                 if let Some(field) = member_text_problem(m) {
-                    return Err(bad(format!(
-                        "member {}: {field} holds control or invisible characters",
-                        m.id
-                    )));
+                    return Err(FormatError::Inconsistent {
+                        location: field.to_string(),
+                        problem: format!("member {} holds control or invisible characters", m.id),
+                    }
+                    .into());
                 }
                 if let Some(other) = self.members.by_address(m.email.as_str())
                     && other != m.id
@@ -169,6 +213,12 @@ impl Community {
                     )));
                 }
                 check_registration_shape(r).map_err(bad)?;
+                if r.is_live() && r.seat == Some(Seat::Remote) && event.remote.is_none() {
+                    return Err(bad(format!(
+                        "registration {} holds a remote place for an event without broadcast",
+                        r.id
+                    )));
+                }
                 let book = self.books.get(&r.event).unwrap_or(&EMPTY_BOOK);
                 let old = self.registrations.get(&r.id);
                 if let Some(old) = old

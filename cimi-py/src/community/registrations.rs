@@ -1,0 +1,225 @@
+//! The registration engine of `cimi.Community`: registering (one by one, or
+//! a batch with the GIL released), cancelling, checking in, and the
+//! registrations and waiting lists (core: `cimi_core::community::registrations`).
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use cimi_core::Error;
+use cimi_core::community::RegistrationOutcome;
+use cimi_core::error::Entity;
+
+use super::{PyCommunity, ids, not_found, refused};
+use crate::errors::{OrRaise, core_err, core_exception};
+use crate::lock::Direct;
+use crate::records::{PyCancellation, PyRegistration};
+use crate::requests::{self, Batch, KindStrings};
+use crate::time::at_or_now;
+
+/// The outcomes of a batch, as `register_many` returns them.
+enum Judged {
+    /// Each outcome's kind (status or refusal), or the first error that is
+    /// not a refusal.
+    Kinds(Result<Vec<&'static str>, Error>),
+    /// The outcomes themselves (`detailed=True`).
+    Detailed(Vec<Result<RegistrationOutcome, Error>>),
+}
+
+/// The kind of an outcome: the registration's status or the refusal's kind;
+/// any other error is kept to be raised.
+fn outcome_kind(result: Result<RegistrationOutcome, Error>) -> Result<&'static str, Error> {
+    match result {
+        Ok(outcome) => Ok(outcome.registration.status.kind()),
+        Err(Error::Refused(refusal)) => Ok(refusal.kind()),
+        Err(e) => Err(e),
+    }
+}
+
+fn registration_result(outcome: RegistrationOutcome) -> PyRegistration {
+    PyRegistration {
+        inner: outcome.registration,
+        already_registered: outcome.already_registered,
+    }
+}
+
+#[pymethods]
+impl PyCommunity {
+    /// Judges a registration request. Returns the registration (its `.status`
+    /// is `"confirmed"` or `"waitlisted"`; asking again returns the same one,
+    /// with `.already_registered`) or raises `cimi.RegistrationRefused`.
+    ///
+    /// `acknowledged`: the ids of the statutes' obligations the person
+    /// acknowledges (e.g. `["deontology", "pssi"]`), or `True` for all of them.
+    #[pyo3(signature = (event_id, *, email, family_name=None, given_name=None, service=None,
+                        grade=None, function=None, acknowledged=None, attendance=None, at=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn register(
+        &self,
+        py: Python<'_>,
+        event_id: &Bound<'_, PyAny>,
+        email: &Bound<'_, PyAny>,
+        family_name: Option<&Bound<'_, PyAny>>,
+        given_name: Option<&Bound<'_, PyAny>>,
+        service: Option<&Bound<'_, PyAny>>,
+        grade: Option<&Bound<'_, PyAny>>,
+        function: Option<&Bound<'_, PyAny>>,
+        acknowledged: Option<&Bound<'_, PyAny>>,
+        attendance: Option<&Bound<'_, PyAny>>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::event_id(event_id)?;
+        let request = requests::request(
+            email,
+            [family_name, given_name, service, grade, function],
+            acknowledged,
+            attendance,
+        )?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.register(id, &request, at))
+            .map(registration_result)
+    }
+
+    /// Judges a batch of requests for one event, in order, all at `at`, with
+    /// the GIL released. `requests` is an iterable of dicts with the keys of
+    /// `register` (`email` required). Returns one outcome per request: its
+    /// status (`"confirmed"`, `"waitlisted"`) or refusal kind (e.g.
+    /// `"address_not_allowed"`); with `detailed=True`, the `Registration` or
+    /// the (unraised) `RegistrationRefused` instead.
+    #[pyo3(signature = (event_id, requests, *, at=None, detailed=false))]
+    fn register_many<'py>(
+        &self,
+        py: Python<'py>,
+        event_id: &Bound<'py, PyAny>,
+        requests: &Bound<'py, PyAny>,
+        at: Option<&Bound<'py, PyAny>>,
+        detailed: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let id = crate::convert::event_id(event_id)?;
+        let batch = Batch::read(requests)?;
+        let at = at_or_now(at)?;
+        self.check_open(py)?;
+        // Judged with the GIL released; the outcomes are reduced to their
+        // kinds (and the requests dropped) before it is taken back.
+        let judged = py.detach(move || {
+            let results = self
+                .inner
+                .write(Direct, |c| c.register_many(id, batch.requests(), at))?;
+            Ok(if detailed {
+                Judged::Detailed(results)
+            } else {
+                Judged::Kinds(results.into_iter().map(outcome_kind).collect())
+            })
+        });
+        let judged = judged.map_err(|denied| refused(py, denied))?;
+        match judged {
+            Judged::Kinds(kinds) => {
+                let kinds = kinds.map_err(|e| core_err(py, &e))?;
+                let mut strings = KindStrings::default();
+                PyList::new(py, kinds.into_iter().map(|k| strings.get(py, k)))
+            }
+            Judged::Detailed(results) => {
+                let out = PyList::empty(py);
+                for result in results {
+                    match result {
+                        Ok(outcome) => {
+                            out.append(registration_result(outcome).into_pyobject(py)?)?
+                        }
+                        Err(e @ Error::Refused(_)) => out.append(core_exception(py, &e)?)?,
+                        Err(e) => return Err(core_err(py, &e)),
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// Cancels a registration; the seat goes to the earliest waiting
+    /// registration whose audience has room. Cancelling twice changes nothing.
+    #[pyo3(signature = (registration_id, at=None))]
+    fn cancel(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyCancellation> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let at = at_or_now(at)?;
+        let done = self.apply(py, |c| c.cancel_registration(id, at))?;
+        Ok(PyCancellation {
+            registration: PyRegistration::new(done.registration),
+            promoted: ids(done.promoted),
+        })
+    }
+
+    /// Checks a confirmed registrant in (on site or remote); checking in twice
+    /// keeps the first time.
+    #[pyo3(signature = (registration_id, at=None))]
+    fn check_in(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.check_in(id, at))
+            .map(PyRegistration::new)
+    }
+
+    /// A registration by id.
+    fn registration(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::registration_id(registration_id)?;
+        self.read(py, |c| c.registration(id).cloned())?
+            .ok_or_else(|| not_found(Entity::Registration, id.get()))
+            .or_raise(py)
+            .map(PyRegistration::new)
+    }
+
+    /// The registrations of an event (or of every event), cancelled ones
+    /// included, in order of arrival.
+    #[pyo3(signature = (event_id=None))]
+    fn registrations(
+        &self,
+        py: Python<'_>,
+        event_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<PyRegistration>> {
+        let event = event_id
+            .filter(|e| !e.is_none())
+            .map(crate::convert::event_id)
+            .transpose()?;
+        Ok(self
+            .read(py, |c| match event {
+                Some(e) => c.registrations(e).cloned().collect::<Vec<_>>(),
+                None => c.all_registrations().cloned().collect(),
+            })?
+            .into_iter()
+            .map(PyRegistration::new)
+            .collect())
+    }
+
+    /// The waiting list of an event (registration ids), in promotion order.
+    fn waiting_list(&self, py: Python<'_>, event_id: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+        let id = crate::convert::event_id(event_id)?;
+        Ok(ids(self.read(py, |c| c.waiting_list(id))?))
+    }
+
+    /// The confirmed registrations of an event (on site and remote), in order.
+    fn confirmed(
+        &self,
+        py: Python<'_>,
+        event_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyRegistration>> {
+        let id = crate::convert::event_id(event_id)?;
+        Ok(self
+            .read(py, |c| {
+                c.confirmed(id).into_iter().cloned().collect::<Vec<_>>()
+            })?
+            .into_iter()
+            .map(PyRegistration::new)
+            .collect())
+    }
+}

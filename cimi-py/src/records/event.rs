@@ -1,0 +1,147 @@
+//! `cimi.Event`: a snapshot of an event (core: `cimi_core::event`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+use cimi_core::event::Event;
+
+use super::{from_json, reduce, to_json};
+use crate::convert::to_plain;
+use crate::time::at_or_now;
+
+/// An event (a snapshot).
+#[pyclass(module = "cimi", name = "Event", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyEvent {
+    pub inner: Event,
+}
+
+#[pymethods]
+impl PyEvent {
+    #[getter]
+    fn id(&self) -> u64 {
+        self.inner.id.get()
+    }
+    /// `"miditech"`, `"workshop"`, `"conference"` or `"meeting"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.kind()
+    }
+    #[getter]
+    fn title(&self) -> &str {
+        &self.inner.title
+    }
+    #[getter]
+    fn starts_at(&self) -> DateTime<Utc> {
+        self.inner.schedule.starts_at
+    }
+    #[getter]
+    fn ends_at(&self) -> DateTime<Utc> {
+        self.inner.schedule.ends_at
+    }
+    /// `{"name": ..., "address": ...}` or `None`.
+    #[getter]
+    fn venue<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_plain(py, &self.inner.venue)
+    }
+    /// `{"url": ..., "capacity": int | None}` or `None`.
+    #[getter]
+    fn remote<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_plain(py, &self.inner.remote)
+    }
+    #[getter]
+    fn capacity(&self) -> u32 {
+        self.inner.capacity
+    }
+    #[getter]
+    fn quotas(&self) -> BTreeMap<String, u32> {
+        self.inner.quotas.clone()
+    }
+    #[getter]
+    fn registration_opens_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.registration_opens_at
+    }
+    #[getter]
+    fn registration_closes_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.registration_closes_at
+    }
+    /// When registration closes: the explicit close, else the start.
+    #[getter]
+    fn registration_deadline(&self) -> DateTime<Utc> {
+        self.inner.registration_deadline()
+    }
+    #[getter]
+    fn waitlist(&self) -> bool {
+        self.inner.waitlist
+    }
+    /// Ordered items: dicts with `kind`, `title` and `speakers` (dicts with
+    /// `name`, `title`, `organisation`, `recording_consent`).
+    #[getter]
+    fn program<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_plain(py, &self.inner.program)
+    }
+    /// `"draft"`, `"open"`, `"closed"`, `"held"`, `"reported"` or `"cancelled"`.
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state.kind()
+    }
+    #[getter]
+    fn created_at(&self) -> DateTime<Utc> {
+        self.inner.created_at
+    }
+    /// The compte-rendu: `{"summary", "resources", "published_at"}` or `None`.
+    #[getter]
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(report) = &self.inner.report else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("summary", &report.summary)?;
+        d.set_item("resources", to_plain(py, &report.resources)?)?;
+        d.set_item("published_at", report.published_at)?;
+        Ok(Some(d))
+    }
+    /// Recording is allowed only when there is a speaker and every speaker consented.
+    #[getter]
+    fn recording_allowed(&self) -> bool {
+        self.inner.recording_allowed()
+    }
+
+    /// Whether a request arriving at `at` (default: now) is inside the state and window.
+    #[pyo3(signature = (at=None))]
+    fn accepts_registrations_at(&self, at: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+        Ok(self.inner.accepts_registrations_at(at_or_now(at)?))
+    }
+
+    #[classmethod]
+    fn _from_json(cls: &Bound<'_, PyType>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyEvent {
+            inner: from_json(cls.py(), text)?,
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let json = to_json(&slf.get().inner)?;
+        reduce(
+            slf.get_type(),
+            vec![json.into_pyobject(slf.py())?.into_any()],
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<cimi.Event {} {} {:?} {} {}>",
+            self.inner.id,
+            self.inner.kind.kind(),
+            self.inner.title,
+            self.inner
+                .schedule
+                .starts_paris()
+                .format("%Y-%m-%d %H:%M %Z"),
+            self.inner.state.kind()
+        )
+    }
+}
