@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::rules::RegistrationRules;
 use super::*;
 use crate::change::{Action, Change, Record};
 use crate::directory::Lookup;
@@ -10,7 +11,6 @@ use crate::error::{Error, FormatError};
 use crate::limits::MAX_RECORD_BYTES;
 use crate::member::Member;
 use crate::registration::Registration;
-use crate::statutes::RegistrationRules;
 
 impl Community {
     // ----- recording and replay -------------------------------------------------

@@ -37,10 +37,11 @@ use crate::event::Event;
 use crate::help::{HelpRequest, HelpRequestId};
 use crate::ids::{EventId, MemberId, RegistrationId};
 use crate::registration::Registration;
-use crate::statutes::{RegistrationRules, Statutes};
+use crate::statutes::Statutes;
 use crate::table::IdTable;
 use crate::watch::{WatchItem, WatchItemId};
 use help::SkillIndex;
+use rules::RegistrationRules;
 
 mod book;
 mod document;
@@ -50,6 +51,7 @@ mod invariants;
 mod ledger;
 mod members;
 mod registrations;
+mod rules;
 #[cfg(test)]
 mod tests;
 mod validate;
