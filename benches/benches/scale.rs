@@ -1,6 +1,6 @@
 //! The cost curve under criterion: how each operation's cost grows with the
 //! directory size N, each measured beside its baseline in the same criterion
-//! group, so that a ratio comes from one run (issue 8).
+//! group, so that a ratio comes from one run.
 //!
 //! ```text
 //! cargo bench -p cimi-benches --bench scale                                     # N = 10^4

@@ -9,7 +9,7 @@ quota and a waiting list, and must agree on every outcome.
     python benches/python/bench_register.py [--requests 5000] [--repeat 5] [--members N]
 
 `--members N` first fills both directories with N other people (the national-scale
-run of issue 8 uses N = 1,000,000), so the requests land in a large community.
+run uses N = 1,000,000), so the requests land in a large community.
 
 Prints per-request times and the ratios; floors (reported, not asserted):
 batch >= 50x, single call >= 10x. Also prints what reading the rows costs on

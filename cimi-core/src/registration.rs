@@ -1,7 +1,7 @@
 //! Registration requests, registrations and refusals.
 //!
-//! A [`RegistrationRequest`] is what a person sends (the e-mail of seed 003:
-//! nom, prénom, service, grade, fonction, from a ministerial mailbox). The
+//! A [`RegistrationRequest`] is what a person sends (the registration e-mail
+//! of a miditech: nom, prénom, service, grade, fonction, sent from a ministerial mailbox). The
 //! [`Community`](crate::Community) judges it against the statutes' policy and the
 //! event, and answers with a [`Registration`] (confirmed on site, confirmed
 //! remotely, or waiting) or a typed [`Refusal`].
@@ -49,7 +49,8 @@ pub enum Field {
 }
 
 impl Field {
-    /// All fields, in the order of seed 003.
+    /// All fields, in the order of the registration e-mail (nom, prénom,
+    /// service, grade, fonction).
     pub const ALL: [Field; 5] = [
         Field::FamilyName,
         Field::GivenName,

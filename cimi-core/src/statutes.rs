@@ -405,7 +405,8 @@ fn channel(id: &str, kind: ChannelKind, name: &str, visibility: ChannelVisibilit
 
 impl Statutes {
     /// The CIMI statutes: values, the five objectives, the two rules, the
-    /// deontology and PSSI obligations, the `*@*.gouv.fr` policy of seed 003,
+    /// deontology and PSSI obligations, the `*@*.gouv.fr` policy of the miditech invitations
+    /// (any address of a ministry),
     /// the home-ministry and other-ministries audiences, a bureau of 7 drawn
     /// from DSIC (now DNUM), SDSICIF and ST(SI)².
     pub fn cimi() -> Statutes {

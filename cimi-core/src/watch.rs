@@ -3,8 +3,8 @@
 //! The watch is internal (the ministry's own projects, read on its intranets)
 //! or external (computing at large). Its items go to the community's channels —
 //! forum, wiki, mailing list, contact mailbox, Tchap room, public social
-//! account, intranet site — each with a visibility. The rule of seed 001 is
-//! enforced here: **an internal item never reaches a channel wider than the
+//! account, intranet site — each with a visibility. The statutes' rule on the
+//! watch is enforced here: **an internal item never reaches a channel wider than the
 //! ministry**; the public account carries only the external watch.
 //!
 //! Visibilities, from narrowest to widest: members only, ministry-internal,

@@ -17,7 +17,7 @@ ENDS = dt.datetime(2030, 12, 12, 13, 30, tzinfo=UTC)
 
 
 def person(email: str, **extra: Any) -> dict[str, Any]:
-    """A complete registration request (the fields of seed 003)."""
+    """A complete registration request (the fields of the registration e-mail)."""
     request: dict[str, Any] = dict(
         email=email,
         family_name="Martin",

@@ -1,5 +1,5 @@
 //! The main job: replays the registrations of the 12 December 2017 miditech
-//! "L'État plateforme" (seed 003) and prints the confirmed list, the waiting
+//! "L'État plateforme" and prints the confirmed list, the waiting
 //! list and every refusal with its reason.
 //!
 //! ```text
