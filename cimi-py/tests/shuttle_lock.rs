@@ -188,7 +188,7 @@ fn scenario() {
             ];
             let results =
                 py.detach(|| shared.write(Direct, |c| c.register_many(event, &batch, now())));
-            for r in results.unwrap() {
+            for r in results.unwrap().expect("the event exists") {
                 match r {
                     Ok(_) | Err(Error::Refused(_)) => {}
                     Err(e) => panic!("unexpected error {e}"),

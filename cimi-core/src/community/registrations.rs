@@ -330,17 +330,41 @@ impl Community {
         })
     }
 
-    /// Judges a batch of requests for one event, in order, all at `at`.
+    /// Judges a batch of requests for one event, in order, all at `at`, as
+    /// that many calls of [`register`](Self::register): one answer per
+    /// request, accepted or refused with its error. The batch as a whole
+    /// fails, judging nothing, only when it cannot be judged at all (an
+    /// unknown event).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}, ids::EventId};
+    /// use cimi_core::registration::RegistrationRequest;
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// # let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// let ask = |email: &str| RegistrationRequest::new(email)
+    ///     .names("Martin", "Alice")
+    ///     .affiliation("DNUM", "ingénieure", "architecte")
+    ///     .acknowledging_all();
+    /// let answers = c.register_many(ev, &[ask("alice@interieur.gouv.fr"), ask("bob@gmail.com")], now)?;
+    /// assert!(answers[0].is_ok());
+    /// assert_eq!(answers[1].as_ref().unwrap_err().kind(), "address_not_allowed");
+    /// assert_eq!(c.register_many(EventId::new(99), &[], now).unwrap_err().kind(), "event_not_found");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn register_many(
         &mut self,
         event: EventId,
         requests: &[RegistrationRequest],
         at: DateTime<Utc>,
-    ) -> Vec<Result<RegistrationOutcome, Error>> {
-        requests
+    ) -> Result<Vec<Result<RegistrationOutcome, Error>>, Error> {
+        self.event_checked(event)?;
+        Ok(requests
             .iter()
             .map(|r| self.register(event, r, at))
-            .collect()
+            .collect())
     }
 
     /// Promotes waiting registrations while their audience has room.

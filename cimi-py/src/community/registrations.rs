@@ -18,20 +18,17 @@ use crate::time::at_or_now;
 
 /// The outcomes of a batch, as `register_many` returns them.
 enum Judged {
-    /// Each outcome's kind (status or refusal), or the first error that is
-    /// not a refusal.
-    Kinds(Result<Vec<&'static str>, Error>),
+    /// Each outcome's kind (status, or the error's kind).
+    Kinds(Vec<&'static str>),
     /// The outcomes themselves (`detailed=True`).
     Detailed(Vec<Result<RegistrationOutcome, Error>>),
 }
 
-/// The kind of an outcome: the registration's status or the refusal's kind;
-/// any other error is kept to be raised.
-fn outcome_kind(result: Result<RegistrationOutcome, Error>) -> Result<&'static str, Error> {
+/// The kind of an outcome: the registration's status or the error's kind.
+fn outcome_kind(result: Result<RegistrationOutcome, Error>) -> &'static str {
     match result {
-        Ok(outcome) => Ok(outcome.registration.status.kind()),
-        Err(Error::Refused(refusal)) => Ok(refusal.kind()),
-        Err(e) => Err(e),
+        Ok(outcome) => outcome.registration.status.kind(),
+        Err(e) => e.kind(),
     }
 }
 
@@ -104,16 +101,20 @@ impl PyCommunity {
             let results = self
                 .inner
                 .write(Direct, |c| c.register_many(id, batch.requests(), at))?;
-            Ok(if detailed {
-                Judged::Detailed(results)
-            } else {
-                Judged::Kinds(results.into_iter().map(outcome_kind).collect())
-            })
+            Ok(results.map(|results| {
+                if detailed {
+                    Judged::Detailed(results)
+                } else {
+                    Judged::Kinds(results.into_iter().map(outcome_kind).collect())
+                }
+            }))
         });
-        let judged = judged.map_err(|denied| refused(py, denied))?;
+        // The batch as a whole fails only when it cannot be judged at all.
+        let judged = judged
+            .map_err(|denied| refused(py, denied))?
+            .map_err(|e| core_err(py, &e))?;
         match judged {
             Judged::Kinds(kinds) => {
-                let kinds = kinds.map_err(|e| core_err(py, &e))?;
                 let mut strings = KindStrings::default();
                 PyList::new(py, kinds.into_iter().map(|k| strings.get(py, k)))
             }
@@ -124,8 +125,7 @@ impl PyCommunity {
                         Ok(outcome) => {
                             out.append(registration_result(outcome).into_pyobject(py)?)?
                         }
-                        Err(e @ Error::Refused(_)) => out.append(core_exception(py, &e)?)?,
-                        Err(e) => return Err(core_err(py, &e)),
+                        Err(e) => out.append(core_exception(py, &e)?)?,
                     }
                 }
                 Ok(out)
