@@ -8,13 +8,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
 use cimi_core::Lang;
-use cimi_core::community::Community;
 use cimi_core::ids::EventId;
-use cimi_core::interop::csv::{CsvOptions, ImportOptions, ImportReport};
+use cimi_core::interop::csv::{CsvDialect, CsvOptions, ImportOptions, ImportReport};
 use cimi_core::interop::mail::{MailOutcome, MailPolicy, MailProblem, MailReading};
 
 use crate::convert::{opt_text, text, type_name};
-use crate::errors::{invalid_argument, lang};
+use crate::errors::{core_err, invalid_argument, lang};
 use crate::records::PyRegistration;
 
 /// The bytes of a document or message: `bytes`, `bytearray`, or `str`
@@ -44,17 +43,12 @@ pub fn csv_options(
 ) -> PyResult<CsvOptions> {
     let dialect = opt_text(dialect, "dialect")?;
     let language = opt_text(language, "language")?;
-    let base = match dialect.as_deref().unwrap_or("french_office") {
-        "french_office" => CsvOptions::french_office(),
-        "rfc4180" => CsvOptions::rfc4180(),
-        _ => {
-            return Err(invalid_argument(
-                py,
-                "dialect",
-                "must be 'french_office' or 'rfc4180'".into(),
-                "doit valoir 'french_office' ou 'rfc4180'".into(),
-            ));
-        }
+    let base = CsvOptions {
+        dialect: match dialect {
+            Some(name) => name.parse().map_err(|e| core_err(py, &e))?,
+            None => CsvDialect::default(),
+        },
+        ..CsvOptions::default()
     };
     let lang = match language {
         Some(code) => code.parse::<Lang>().map_err(|_| {
@@ -190,9 +184,4 @@ pub fn outcome<'py>(py: Python<'py>, o: MailOutcome) -> PyResult<Bound<'py, PyDi
         }
     }
     Ok(d)
-}
-
-/// Every event id, for a calendar of the whole community.
-pub fn all_events(c: &Community) -> Vec<EventId> {
-    c.events().map(|e| e.id).collect()
 }

@@ -101,9 +101,9 @@ impl PyCommunity {
             None => None,
         };
         let at = at_or_now(at)?;
-        self.read(py, |c| {
-            let ids = ids.unwrap_or_else(|| interop::all_events(c));
-            ical::calendar(c, &ids, at)
+        self.read(py, |c| match &ids {
+            Some(ids) => ical::calendar(c, ids, at),
+            None => ical::whole_calendar(c, at),
         })?
         .or_raise(py)
     }

@@ -46,6 +46,31 @@ impl CsvDialect {
     }
 }
 
+/// A dialect from its [`kind`](CsvDialect::kind); another name is an
+/// `invalid_input` error on the field `dialect`.
+///
+/// ```
+/// use cimi_core::interop::csv::CsvDialect;
+/// assert_eq!("rfc4180".parse::<CsvDialect>()?, CsvDialect::Rfc4180);
+/// assert_eq!("excel".parse::<CsvDialect>().unwrap_err().kind(), "invalid_input");
+/// # Ok::<(), cimi_core::Error>(())
+/// ```
+impl std::str::FromStr for CsvDialect {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "french_office" => Ok(CsvDialect::FrenchOffice),
+            "rfc4180" => Ok(CsvDialect::Rfc4180),
+            _ => Err(crate::Error::input(
+                "dialect",
+                "must be 'french_office' or 'rfc4180'",
+                "doit valoir 'french_office' ou 'rfc4180'",
+            )),
+        }
+    }
+}
+
 /// Options of the exports.
 ///
 /// ```

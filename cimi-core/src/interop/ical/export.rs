@@ -39,6 +39,20 @@ pub fn event(community: &Community, id: EventId, now: DateTime<Utc>) -> Result<S
     calendar_of(community, &[id], now, None)
 }
 
+/// Every event of the community in one calendar, as [`calendar`] with all
+/// their identifiers.
+///
+/// ```
+/// use cimi_core::{interop::ical, Community};
+/// let text = ical::whole_calendar(&Community::cimi(), chrono::Utc::now())?;
+/// assert!(text.starts_with("BEGIN:VCALENDAR"));
+/// # Ok::<(), cimi_core::Error>(())
+/// ```
+pub fn whole_calendar(community: &Community, now: DateTime<Utc>) -> Result<String, Error> {
+    let ids: Vec<EventId> = community.events().map(|e| e.id).collect();
+    calendar(community, &ids, now)
+}
+
 /// Several events in one calendar (`METHOD:PUBLISH`, one VTIMEZONE, the
 /// calendar named after the community). Any unknown identifier is an error.
 ///

@@ -50,7 +50,7 @@ mod vevent;
 mod writer;
 
 pub use encoding::{canonical_text, escape_text, fold, unescape_text, unfold};
-pub use export::{calendar, event, invitation};
+pub use export::{calendar, event, invitation, whole_calendar};
 pub use vevent::event_uid;
 
 /// Longest physical line, in octets, CRLF excluded (RFC 5545 §3.1).
