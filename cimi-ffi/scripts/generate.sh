@@ -49,11 +49,15 @@ for language in kotlin swift python; do
     "$bindgen" generate "$lib" --language "$language" --no-format --out-dir "$out/$language" >/dev/null
 done
 
-# Three touches for Java callers (the Kotlin API is unchanged):
+# Four touches for Java callers (the Kotlin API is unchanged):
 # - top-level functions land in a JVM class named after the file
 #   (`Cimi_ffiKt`): name it `Cimi`, as in `Cimi.nowMs()`;
 # - objects' named constructors live in a Kotlin companion object: mark them
 #   @JvmStatic, so Java writes `Community.cimi()`, not `Community.Companion.cimi()`;
+# - a record with defaulted fields (`#[uniffi(default = …)]`, always the last
+#   ones) gets a `@JvmOverloads` constructor, so Java can leave them out as
+#   Kotlin does: `new ProfileUpdate()`, the eight-argument
+#   `new RegistrationRequest(…)` (its `acknowledgesAll` defaults to false);
 # - a string that is not valid UTF-16 (a lone surrogate) cannot be encoded to
 #   UTF-8 for the call: uniffi lets the encoder's checked
 #   `java.nio.charset.MalformedInputException` escape from methods that do not
@@ -93,6 +97,19 @@ def close_of(text, open_at):
             if depth == 0:
                 return i
     sys.exit("generate.sh: unbalanced braces in a companion object")
+
+# Records whose constructor has defaulted parameters: @JvmOverloads.
+overloads = 0
+def jvm_overloads(m):
+    global overloads
+    params = m.group(2)
+    if not re.search(r"^\s*var `\w+`: [^\n]* = ", params, flags=re.M):
+        return m.group(0)
+    overloads += 1
+    return f"data class {m.group(1)} @JvmOverloads constructor ({params}\n){{"
+text = re.sub(r"data class (\w+) \((.*?)\n\)\{", jvm_overloads, text, flags=re.S)
+if overloads == 0:
+    sys.exit("generate.sh: found no record with defaulted fields to mark @JvmOverloads")
 
 out, pos, count = [], 0, 0
 for m in re.finditer(r"companion object \{", text):

@@ -1,15 +1,29 @@
 //! The one error type of the bindings: `CimiException` in Kotlin and Java,
 //! `CimiError` in Python and Swift.
 //!
-//! Each variant is a family of errors (one exception subclass each) and
-//! carries the core's stable snake_case `kind` (what a program branches on)
-//! and the message in English (`message`; `detail` in Kotlin and Java, whose
-//! exceptions already own `message`) and in French (`message_fr`;
-//! `detailFr` in Kotlin and Java).
+//! Each variant is a family of errors (one exception subclass each, the
+//! core's [`ErrorFamily`], plus `Internal` for bugs) and carries:
+//!
+//! - the core's stable snake_case `kind` (what a program branches on);
+//! - the message in English (`message`; `detail` in Kotlin and Java, whose
+//!   exceptions already own `message`) and in French (`message_fr`;
+//!   `detailFr` in Kotlin and Java);
+//! - `details`: what the error is about as named values, the core's
+//!   `Error::details()` (the same names as Python's `.details`): `field`,
+//!   `max`, `obligation`, `entity` and `id`, `from` and `to`, `file` and
+//!   `offset`… Values are text: numbers in decimal, instants in RFC 3339
+//!   (UTC, milliseconds: `java.time.Instant.parse` reads them), a value the
+//!   core has no answer for (an opening time not known) empty. Empty when the
+//!   kind says all. Kotlin `Map<String, String>`, Java `getDetails()`.
 
 use std::any::Any;
+use std::collections::HashMap;
 
 use cimi_core::Lang;
+use cimi_core::error::ErrorFamily;
+
+/// Named values saying what an error is about (see the module's doc).
+pub type Details = HashMap<String, String>;
 
 /// An error of a call into the library.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -24,6 +38,9 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about (`field`, `max`, `obligation`, `allowed`,
+        /// `opens_at`…).
+        details: Details,
     },
     /// No record with that identifier (`member_not_found`, `event_not_found`,
     /// `registration_not_found`).
@@ -35,6 +52,9 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// `entity` (`member`, `event`, `registration`, `help_request`,
+        /// `watch_item`) and `id`.
+        details: Details,
     },
     /// The state does not allow the operation (`event_transition`,
     /// `capacity_below_confirmed`, `event_over`…).
@@ -46,6 +66,9 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about (`from` and `to`, `confirmed` and `requested`,
+        /// `audience`…).
+        details: Details,
     },
     /// An argument is invalid (`invalid_input`, `invalid_address`,
     /// `end_not_after_start`, `nonexistent_local_time`…).
@@ -57,6 +80,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about (`field`, `reason`…).
+        details: Details,
     },
     /// Statutes cannot be loaded or do not hold together (`invalid_statutes`,
     /// `duplicate_id`, `invalid_value`…).
@@ -68,6 +93,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about, when the kind does not say all.
+        details: Details,
     },
     /// A saved community cannot be loaded (`invalid_json`, `wrong_format`,
     /// `unsupported_version`, `inconsistent_document`…).
@@ -79,6 +106,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about, when the kind does not say all.
+        details: Details,
     },
     /// A watch item may not go to that channel
     /// (`internal_item_on_public_channel`, `unknown_channel`).
@@ -90,6 +119,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// `channel`.
+        details: Details,
     },
     /// A file or the durable journal failed (`io_error`, `corrupt_journal`,
     /// `store_poisoned`, `invalid_actor`).
@@ -101,6 +132,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about (`operation` and `path`, `file` and `offset`…).
+        details: Details,
     },
     /// An import or export cannot be carried out at all (`csv_empty`,
     /// `csv_too_large`, `message_too_large`…); per-row problems are in the
@@ -113,6 +146,8 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// What it is about (`column`, `limit`…).
+        details: Details,
     },
     /// A bug in the library: a panic caught at the boundary (`panic`), or an
     /// object left unusable by an earlier panic (`poisoned`).
@@ -124,26 +159,30 @@ pub enum CimiError {
         message: String,
         /// Message in French.
         message_fr: String,
+        /// Always empty.
+        details: Details,
     },
 }
 
 impl CimiError {
     /// The family, as the core names it: `refused`, `not_found`,
     /// `invalid_state`, `invalid_input`, `statutes`, `format`,
-    /// `publication_refused`, `store`, `interop`, `internal`.
+    /// `publication_refused`, `store`, `interop`, or `internal` (the
+    /// bindings' own, for bugs).
     pub fn family(&self) -> &'static str {
-        match self {
-            CimiError::Refused { .. } => "refused",
-            CimiError::NotFound { .. } => "not_found",
-            CimiError::InvalidState { .. } => "invalid_state",
-            CimiError::InvalidInput { .. } => "invalid_input",
-            CimiError::Statutes { .. } => "statutes",
-            CimiError::Format { .. } => "format",
-            CimiError::PublicationRefused { .. } => "publication_refused",
-            CimiError::Store { .. } => "store",
-            CimiError::Interop { .. } => "interop",
-            CimiError::Internal { .. } => "internal",
-        }
+        let family = match self {
+            CimiError::Refused { .. } => ErrorFamily::Refused,
+            CimiError::NotFound { .. } => ErrorFamily::NotFound,
+            CimiError::InvalidState { .. } => ErrorFamily::InvalidState,
+            CimiError::InvalidInput { .. } => ErrorFamily::InvalidInput,
+            CimiError::Statutes { .. } => ErrorFamily::Statutes,
+            CimiError::Format { .. } => ErrorFamily::Format,
+            CimiError::PublicationRefused { .. } => ErrorFamily::PublicationRefused,
+            CimiError::Store { .. } => ErrorFamily::Store,
+            CimiError::Interop { .. } => ErrorFamily::Interop,
+            CimiError::Internal { .. } => return "internal",
+        };
+        family.as_str()
     }
 
     /// The stable snake_case kind.
@@ -161,74 +200,173 @@ impl CimiError {
         self.parts().2
     }
 
-    fn parts(&self) -> (&str, &str, &str) {
+    /// What the error is about (the core's `Error::details()`, as text).
+    pub fn details(&self) -> &Details {
+        self.parts().3
+    }
+
+    fn parts(&self) -> (&str, &str, &str, &Details) {
         match self {
             CimiError::Refused {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::NotFound {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::InvalidState {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::InvalidInput {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::Statutes {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::Format {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::PublicationRefused {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::Store {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::Interop {
                 kind,
                 message,
                 message_fr,
+                details,
             }
             | CimiError::Internal {
                 kind,
                 message,
                 message_fr,
-            } => (kind, message, message_fr),
+                details,
+            } => (kind, message, message_fr, details),
         }
     }
 
-    /// An invalid argument detected by the bindings (kind `invalid_input`),
-    /// worded like the core's own.
+    /// The variant of a family (`None`: `Internal`).
+    fn of_family(
+        family: Option<ErrorFamily>,
+        kind: String,
+        message: String,
+        message_fr: String,
+        details: Details,
+    ) -> CimiError {
+        match family {
+            Some(ErrorFamily::Refused) => CimiError::Refused {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::NotFound) => CimiError::NotFound {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::InvalidState) => CimiError::InvalidState {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::InvalidInput) => CimiError::InvalidInput {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::Statutes) => CimiError::Statutes {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::Format) => CimiError::Format {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::PublicationRefused) => CimiError::PublicationRefused {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::Store) => CimiError::Store {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            Some(ErrorFamily::Interop) => CimiError::Interop {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+            None => CimiError::Internal {
+                kind,
+                message,
+                message_fr,
+                details,
+            },
+        }
+    }
+
+    /// An invalid argument detected by the bindings: the core's own
+    /// `invalid_input` error (same wording, `details` `field`).
     pub(crate) fn input(field: &str, en: impl AsRef<str>, fr: impl AsRef<str>) -> CimiError {
-        CimiError::InvalidInput {
-            kind: "invalid_input".into(),
-            message: format!("invalid {field}: {}", en.as_ref()),
-            message_fr: format!("valeur invalide pour {field} : {}", fr.as_ref()),
+        cimi_core::Error::InvalidInput {
+            field: field.to_string(),
+            reason: en.as_ref().to_string(),
+            reason_fr: fr.as_ref().to_string(),
+        }
+        .into()
+    }
+
+    /// A state the bindings themselves refuse (`journal_in_use`,
+    /// `not_durable`), with no details.
+    pub(crate) fn state(kind: &str, en: &str, fr: &str) -> CimiError {
+        CimiError::InvalidState {
+            kind: kind.into(),
+            message: en.into(),
+            message_fr: fr.into(),
+            details: Details::new(),
         }
     }
 
     /// A file operation of the bindings failed: the core's `io_error`.
     pub(crate) fn io(operation: &'static str, path: &str, err: &std::io::Error) -> CimiError {
-        cimi_core::Error::Store(cimi_core::journal::StoreError::Io {
+        cimi_core::Error::Store(cimi_core::store::StoreError::Io {
             operation,
             path: path.to_string(),
             detail: err.to_string(),
@@ -241,6 +379,7 @@ impl CimiError {
             kind: "poisoned".into(),
             message: "an earlier call panicked while changing this community; it can no longer be used (reload it from its last saved JSON)".into(),
             message_fr: "un appel précédent a paniqué en modifiant cette communauté ; elle n'est plus utilisable (rechargez-la depuis son dernier JSON enregistré)".into(),
+            details: Details::new(),
         }
     }
 
@@ -254,68 +393,25 @@ impl CimiError {
             kind: "panic".into(),
             message: format!("internal error (a bug in cimi): {what}"),
             message_fr: format!("erreur interne (un défaut de cimi) : {what}"),
+            details: Details::new(),
         }
     }
 }
 
 impl From<cimi_core::Error> for CimiError {
     fn from(e: cimi_core::Error) -> Self {
-        let kind = e.kind().to_string();
-        let message = e.message(Lang::En);
-        let message_fr = e.message(Lang::Fr);
-        match e.family() {
-            "refused" => CimiError::Refused {
-                kind,
-                message,
-                message_fr,
-            },
-            "not_found" => CimiError::NotFound {
-                kind,
-                message,
-                message_fr,
-            },
-            "invalid_state" => CimiError::InvalidState {
-                kind,
-                message,
-                message_fr,
-            },
-            "invalid_input" => CimiError::InvalidInput {
-                kind,
-                message,
-                message_fr,
-            },
-            "statutes" => CimiError::Statutes {
-                kind,
-                message,
-                message_fr,
-            },
-            "format" => CimiError::Format {
-                kind,
-                message,
-                message_fr,
-            },
-            "publication_refused" => CimiError::PublicationRefused {
-                kind,
-                message,
-                message_fr,
-            },
-            "store" => CimiError::Store {
-                kind,
-                message,
-                message_fr,
-            },
-            "interop" => CimiError::Interop {
-                kind,
-                message,
-                message_fr,
-            },
-            // A family added to the core later: still one exception, never a crash.
-            _ => CimiError::Internal {
-                kind,
-                message,
-                message_fr,
-            },
-        }
+        let details = e
+            .details()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        CimiError::of_family(
+            Some(e.family()),
+            e.kind().to_string(),
+            e.message(Lang::En),
+            e.message(Lang::Fr),
+            details,
+        )
     }
 }
 
@@ -351,15 +447,20 @@ pub struct ErrorInfo {
     pub message: String,
     /// Message in French.
     pub message_fr: String,
+    /// What it is about, as the exception's `details` (`field`,
+    /// `obligation`…).
+    pub details: Details,
 }
 
 impl From<CimiError> for ErrorInfo {
     fn from(e: CimiError) -> Self {
+        let (kind, message, message_fr, details) = e.parts();
         ErrorInfo {
             family: e.family().to_string(),
-            kind: e.kind().to_string(),
-            message: e.message().to_string(),
-            message_fr: e.message_fr().to_string(),
+            kind: kind.to_string(),
+            message: message.to_string(),
+            message_fr: message_fr.to_string(),
+            details: details.clone(),
         }
     }
 }

@@ -5,22 +5,23 @@
 use cimi_core::interop::{csv as ccsv, ical, mail};
 
 use crate::community::Community;
+use crate::convert::{event_id, id_i64, registration_id};
 use crate::error::CimiError;
 use crate::time::instant;
-use crate::types::{
-    Lang, RegistrationOutcome, RegistrationRequest, event_id, id_i64, mirror_enum, registration_id,
-};
+use crate::{Lang, RegistrationOutcome, RegistrationRequest};
 
-mirror_enum!(
-    /// A CSV dialect.
-    CsvDialect => ccsv::CsvDialect {
-        /// `;` separator, UTF-8 with BOM, CRLF: what French spreadsheet
-        /// programs open with a double click.
-        FrenchOffice,
-        /// RFC 4180: `,` separator, no BOM, CRLF.
-        Rfc4180,
-    }
-);
+pub use cimi_core::interop::csv::CsvDialect;
+
+/// A CSV dialect.
+#[uniffi::remote(Enum)]
+#[non_exhaustive]
+pub enum CsvDialect {
+    /// `;` separator, UTF-8 with BOM, CRLF: what French spreadsheet
+    /// programs open with a double click.
+    FrenchOffice,
+    /// RFC 4180: `,` separator, no BOM, CRLF.
+    Rfc4180,
+}
 
 /// Options of the CSV exports.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -35,12 +36,11 @@ pub struct CsvOptions {
 
 impl From<CsvOptions> for ccsv::CsvOptions {
     fn from(o: CsvOptions) -> Self {
-        let base = match o.dialect {
-            CsvDialect::FrenchOffice => ccsv::CsvOptions::french_office(),
-            CsvDialect::Rfc4180 => ccsv::CsvOptions::rfc4180(),
-        };
-        base.with_lang(o.lang.into())
-            .with_cancelled(o.include_cancelled)
+        ccsv::CsvOptions {
+            dialect: o.dialect,
+            lang: o.lang,
+            include_cancelled: o.include_cancelled,
+        }
     }
 }
 

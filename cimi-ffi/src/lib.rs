@@ -9,12 +9,15 @@
 //! domain rule.
 //!
 //! - **Objects**: [`Community`] holds a `cimi_core::Community` (inside the
-//!   core's journal `Store`, in memory or durable on disk) behind a `Mutex`,
+//!   core's `store::Store`, in memory or durable on disk) behind a `Mutex`,
 //!   so one instance can be shared between threads; in Kotlin and Java it is
 //!   `AutoCloseable`. The locks come from the `sync` module (std's, or shuttle's
 //!   for the concurrency test `tests/shuttle.rs`).
-//! - **Records and enums** mirror the core's data (see [`types`], [`help`],
-//!   [`watch`], [`stats`], [`store`], [`interop`]).
+//! - **Records** mirror the core's data, each beside the methods of its
+//!   domain noun: [`community`]'s `members`, `events`, `registrations`,
+//!   `statutes`, `help`, `watch`, and [`stats`], [`store`], [`interop`].
+//!   **Enums** are the core's own, declared to uniffi there with
+//!   `#[uniffi::remote(Enum)]`.
 //! - **Integers** are signed: `i64` for identifiers and instants, `i32` for
 //!   counts and capacities.
 //! - **Time**: instants are `i64` milliseconds since the epoch, UTC (see
@@ -22,7 +25,8 @@
 //!   `now_ms`), [`now_ms`] gives the clock.
 //! - **Errors**: one [`CimiError`] (`CimiException` in Kotlin and Java) whose
 //!   variants are the core's error families, each with the stable `kind`,
-//!   the English message and the French one.
+//!   the English message, the French one and the core's `details` (what the
+//!   error is about: `field`, `obligation`, `entity` and `id`…).
 //! - **No panic crosses the boundary**: each call runs under `catch_unwind`
 //!   and a panic becomes `CimiError::Internal` (kind `panic`); a lock poisoned
 //!   by it becomes kind `poisoned`. uniffi also catches any panic outside
@@ -40,11 +44,12 @@
 //!     email: email.into(), family_name: "Martin".into(), given_name: "Alice".into(),
 //!     service: "DNUM".into(), grade: "ingénieure".into(), function: "architecte".into(),
 //!     acknowledged: vec!["deontology".into(), "pssi".into()],
-//!     attendance: AttendanceMode::OnSite,
+//!     attendance: AttendanceMode::OnSite, acknowledges_all: false,
 //! };
 //! let first = c.register(ev, ask("alice@interieur.gouv.fr"), now)?; // its identifier
 //! let refused = c.register(ev, ask("alice@gmail.com"), now).unwrap_err();
 //! assert_eq!(refused.kind(), "address_not_allowed");
+//! assert_eq!(refused.details()["allowed"], "*@*.gouv.fr");
 //! let second = c.register_outcome(ev, ask("bob@agri.gouv.fr"), now)?; // the whole answer
 //! assert_eq!(second.registration.status, RegistrationStatus::Waitlisted);
 //! let cancel = c.cancel_registration(first, now + 1)?;
@@ -57,8 +62,9 @@
 uniffi::setup_scaffolding!();
 
 pub mod community;
+mod convert;
 pub mod error;
-pub mod help;
+pub mod i18n;
 pub mod interop;
 #[cfg(feature = "probes")]
 pub mod probes;
@@ -66,58 +72,20 @@ pub mod stats;
 pub mod store;
 mod sync;
 pub mod time;
-pub mod types;
-pub mod watch;
 
 pub use community::Community;
+pub use community::{events::*, help::*, members::*, registrations::*, statutes::*, watch::*};
 pub use error::{CimiError, ErrorInfo};
-pub use help::*;
+pub use i18n::Lang;
 pub use interop::*;
 pub use stats::*;
 pub use store::*;
 pub use time::{
     instant_from_rfc3339, instant_to_paris_rfc3339, instant_to_rfc3339, now_ms, paris_instant_ms,
 };
-pub use types::*;
-pub use watch::*;
 
 #[cfg(test)]
 mod tests;
-
-/// An event spec with the defaults: open for registration at once, no window,
-/// a waiting list, no quota, no venue, no broadcast, an empty program. Change
-/// its fields before `Community.scheduleEvent` (Java: `spec.setVenue(…)`).
-#[uniffi::export]
-pub fn event_spec(
-    kind: EventKind,
-    title: String,
-    starts_at_ms: i64,
-    ends_at_ms: i64,
-    capacity: i32,
-) -> EventSpec {
-    EventSpec {
-        kind,
-        title,
-        starts_at_ms,
-        ends_at_ms,
-        venue: None,
-        remote: None,
-        capacity,
-        quotas: Default::default(),
-        registration_opens_at_ms: None,
-        registration_closes_at_ms: None,
-        waitlist: true,
-        program: Vec::new(),
-        draft: false,
-    }
-}
-
-/// The CIMI statutes (the preset) as a JSON document: a starting point for
-/// another community's statutes (`Community.fromStatutesJson`).
-#[uniffi::export]
-pub fn cimi_statutes_json() -> String {
-    cimi_core::Statutes::cimi().to_json()
-}
 
 /// Checks an e-mail address and returns it normalised (domain in lower-case
 /// ASCII form); an invalid address is `CimiException.InvalidInput` with kind

@@ -10,9 +10,9 @@
 //!   community's lock, to show the guard's `Internal` error and the poisoned
 //!   state that follows.
 
+use crate::RegistrationRequest;
 use crate::community::Community;
 use crate::error::CimiError;
-use crate::types::RegistrationRequest;
 
 /// Does nothing: the cost of a uniffi call.
 #[uniffi::export]

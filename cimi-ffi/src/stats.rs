@@ -2,9 +2,10 @@
 //! state, never stored).
 
 use crate::community::Community;
+use crate::convert::{count_i32, id_i64};
 use crate::error::CimiError;
 use crate::time::instant;
-use crate::types::{EventKind, EventState, MemberStatus, count_i32, id_i64};
+use crate::{EventKind, EventState, MemberStatus};
 
 /// Figures of one event.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -86,8 +87,8 @@ impl Community {
                 .into_iter()
                 .map(|s| EventStats {
                     event_id: id_i64(s.event.get()),
-                    kind: s.kind.into(),
-                    state: s.state.into(),
+                    kind: s.kind,
+                    state: s.state,
                     year: s.year,
                     capacity: count_i32(s.capacity),
                     confirmed_on_site: count_i32(s.confirmed_on_site),
@@ -112,7 +113,7 @@ impl Community {
                 .into_iter()
                 .map(|((year, kind), n)| EventsHeld {
                     year,
-                    kind: kind.into(),
+                    kind,
                     count: count_i32(n),
                 })
                 .collect())
@@ -128,7 +129,7 @@ impl Community {
                 .map(|g| MemberGroup {
                     administration: g.administration,
                     audience: g.audience,
-                    status: g.status.into(),
+                    status: g.status,
                     count: count_i32(g.count),
                 })
                 .collect())

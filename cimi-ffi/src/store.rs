@@ -1,17 +1,17 @@
 //! Durability and personal data: a community kept in the core's durable
-//! journal (`cimi_core::journal::Store`), its audit history, GDPR erasure,
+//! journal (`cimi_core::store::Store`), its audit history, GDPR erasure,
 //! subject access and the statutes' retention rule.
 
 use std::time::Duration;
 
-use cimi_core::journal::{JournalRecord, OpenReport as CoreOpenReport, Subject, SyncPolicy};
 use cimi_core::statutes::Statutes as CoreStatutes;
+use cimi_core::store::journal::{JournalRecord, OpenReport as CoreOpenReport, Subject, SyncPolicy};
 use cimi_core::store::{SharedStore, StoreOptions as CoreStoreOptions};
 
 use crate::community::{Community, DEFAULT_ACTOR, guarded};
+use crate::convert::{self, id_i64};
 use crate::error::CimiError;
 use crate::time::{instant, millis};
-use crate::types::id_i64;
 
 /// What opening a durable community found.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -61,17 +61,17 @@ impl From<&JournalRecord> for JournalEntry {
             actor: r.actor.clone(),
             action: r.change.action.kind().to_string(),
             at_ms: millis(r.change.at),
-            change_json: serde_json::to_string(&r.change).unwrap_or_default(),
+            change_json: r.change.to_json(),
         }
     }
 }
 
 fn not_durable() -> CimiError {
-    CimiError::InvalidState {
-        kind: "not_durable".into(),
-        message: "this community lives in memory only; open one with Community.open(directory, …)".into(),
-        message_fr: "cette communauté n'existe qu'en mémoire ; ouvrez-en une avec Community.open(répertoire, …)".into(),
-    }
+    CimiError::state(
+        "not_durable",
+        "this community lives in memory only; open one with Community.open(directory, …)",
+        "cette communauté n'existe qu'en mémoire ; ouvrez-en une avec Community.open(répertoire, …)",
+    )
 }
 
 #[uniffi::export]
@@ -213,21 +213,21 @@ impl Community {
     /// The audit history of a member (their record, registrations, help
     /// requests, watch items), oldest first. Durable communities only.
     pub fn member_history(&self, member_id: i64) -> Result<Vec<JournalEntry>, CimiError> {
-        let id = crate::types::member_id(member_id)?;
+        let id = convert::member_id(member_id)?;
         self.history(Subject::Member(id))
     }
 
     /// The audit history of an event (its record, registrations, watch items
     /// about it), oldest first. Durable communities only.
     pub fn event_history(&self, event_id: i64) -> Result<Vec<JournalEntry>, CimiError> {
-        let id = crate::types::event_id(event_id)?;
+        let id = convert::event_id(event_id)?;
         self.history(Subject::Event(id))
     }
 
     /// Erases a member's personal data (GDPR): the record stays for
     /// aggregates, without name or address. Erasing twice changes nothing.
     pub fn erase_member(&self, member_id: i64, at_ms: i64) -> Result<(), CimiError> {
-        let id = crate::types::member_id(member_id)?;
+        let id = convert::member_id(member_id)?;
         let at = instant(at_ms, "at_ms")?;
         self.write(|c| c.erase_member(id, at))
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::community::{Community, guarded};
 use crate::error::CimiError;
 use crate::time::{instant_from_rfc3339, instant_to_rfc3339, paris_instant_ms};
-use crate::types::*;
+use crate::*;
 use crate::{event_spec, normalize_email};
 
 const T0: i64 = 1_511_168_400_000; // 2017-11-20T09:00:00Z
@@ -21,6 +21,7 @@ fn ask(email: &str) -> RegistrationRequest {
         function: "architecte".into(),
         acknowledged: vec!["deontology".into(), "pssi".into()],
         attendance: AttendanceMode::OnSite,
+        acknowledges_all: false,
     }
 }
 
@@ -38,29 +39,34 @@ fn event(c: &Community, capacity: i32) -> i64 {
     .unwrap()
 }
 
+/// Every listed variant of a core enum crosses the boundary both ways through
+/// the `#[uniffi::remote(Enum)]` declarations, each with its own wire index
+/// (a variant missing from a declaration would panic in `write`).
+fn round_trip<T>(all: &[T])
+where
+    T: Copy
+        + PartialEq
+        + std::fmt::Debug
+        + uniffi::Lower<crate::UniFfiTag>
+        + uniffi::Lift<crate::UniFfiTag>,
+{
+    let mut indices = std::collections::HashSet::new();
+    for &v in all {
+        let mut buf = Vec::new();
+        <T as uniffi::Lower<crate::UniFfiTag>>::write(v, &mut buf);
+        assert!(indices.insert(buf.clone()), "{v:?} shares its wire index");
+        let back = <T as uniffi::Lift<crate::UniFfiTag>>::try_read(&mut buf.as_slice()).unwrap();
+        assert_eq!(back, v);
+    }
+}
+
 #[test]
-fn every_core_enum_variant_converts_both_ways() {
-    for k in cimi_core::event::EventKind::ALL {
-        assert_eq!(cimi_core::event::EventKind::from(EventKind::from(k)), k);
-    }
-    for k in cimi_core::event::ItemKind::ALL {
-        assert_eq!(cimi_core::event::ItemKind::from(ItemKind::from(k)), k);
-    }
-    for k in cimi_core::event::ResourceKind::ALL {
-        assert_eq!(
-            cimi_core::event::ResourceKind::from(ResourceKind::from(k)),
-            k
-        );
-    }
-    for k in cimi_core::member::ConsentKind::ALL {
-        assert_eq!(
-            cimi_core::member::ConsentKind::from(ConsentKind::from(k)),
-            k
-        );
-    }
-    for f in cimi_core::registration::Field::ALL {
-        assert_eq!(cimi_core::registration::Field::from(Field::from(f)), f);
-    }
+fn every_core_enum_variant_crosses_both_ways() {
+    round_trip(&cimi_core::event::EventKind::ALL);
+    round_trip(&cimi_core::event::ItemKind::ALL);
+    round_trip(&cimi_core::event::ResourceKind::ALL);
+    round_trip(&cimi_core::member::ConsentKind::ALL);
+    round_trip(&cimi_core::registration::Field::ALL);
 }
 
 #[test]
@@ -281,8 +287,8 @@ fn time_helpers() {
 
 #[test]
 fn help_watch_stats_and_store_wrappers() {
-    use crate::help::HelpVisibility;
-    use crate::watch::{NewWatchItem, WatchScope};
+    use crate::community::help::HelpVisibility;
+    use crate::community::watch::{NewWatchItem, WatchScope};
     let c = Community::cimi();
     let profile = |skills: &[&str]| MemberProfile {
         family_name: String::new(),
@@ -371,4 +377,120 @@ fn interop_errors_have_their_own_family() {
         )
         .unwrap();
     assert!(sheet.starts_with('\u{FEFF}'));
+}
+
+#[test]
+fn errors_carry_the_cores_details() {
+    let c = Community::cimi();
+    let ev = event(&c, 1);
+    let details = |e: &CimiError| {
+        let mut d: Vec<(String, String)> = e.details().clone().into_iter().collect();
+        d.sort();
+        d
+    };
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+
+    // A refusal names what is missing.
+    let mut no_pssi = ask("a@interieur.gouv.fr");
+    no_pssi.acknowledged = vec!["deontology".into()];
+    let e = c.register(ev, no_pssi.clone(), T0).unwrap_err();
+    assert_eq!(e.kind(), "obligation_not_acknowledged");
+    assert_eq!(details(&e), vec![pair("obligation", "pssi")]);
+    // …unless the registrant acknowledges them all.
+    no_pssi.acknowledges_all = true;
+    c.register(ev, no_pssi, T0).unwrap();
+
+    // Not found: the entity and the identifier.
+    let e = c.member_status(999, T0).unwrap_err();
+    assert_eq!(
+        details(&e),
+        vec![pair("entity", "member"), pair("id", "999")]
+    );
+    let e = c.attendance(42).unwrap_err();
+    assert_eq!(e.kind(), "registration_not_found");
+    assert_eq!(details(&e)[0], pair("entity", "registration"));
+
+    // The state and the numbers involved.
+    let e = c.set_capacity(ev, 0, T0).unwrap_err();
+    assert_eq!(
+        details(&e),
+        vec![pair("confirmed", "1"), pair("requested", "0")]
+    );
+    c.cancel_event(ev, T0).unwrap();
+    let e = c.open_registration(ev, T0).unwrap_err();
+    assert_eq!(
+        details(&e),
+        vec![pair("from", "cancelled"), pair("to", "open")]
+    );
+
+    // The bindings' own invalid input is the core's: the field.
+    let e = c.set_capacity(ev, -1, T0).unwrap_err();
+    assert_eq!(details(&e), vec![pair("field", "capacity")]);
+    let e = c.save(String::new()).unwrap_err();
+    assert_eq!(details(&e), vec![pair("field", "path")]);
+
+    // A batch item carries the same details as the exception would.
+    let ev2 = event(&c, 5);
+    let mut bad = ask("b@interieur.gouv.fr");
+    bad.family_name = " ".into();
+    let attempts = c.register_many(ev2, vec![bad], T0).unwrap();
+    let info = attempts[0].error.clone().unwrap();
+    assert_eq!(info.kind, "missing_field");
+    assert_eq!(
+        info.details.get("field").map(String::as_str),
+        Some("family_name")
+    );
+
+    // A bug has none.
+    let e = guarded::<()>(|| panic!("boom")).unwrap_err();
+    assert!(e.details().is_empty());
+}
+
+#[test]
+fn change_json_replays_through_the_core() {
+    let c = Community::cimi();
+    c.set_recording(true).unwrap();
+    let ev = event(&c, 3);
+    c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let replica = Community::cimi();
+    for line in c.drain_changes_json().unwrap() {
+        assert!(!line.contains('\n'));
+        replica.apply_change_json(line).unwrap();
+    }
+    assert_eq!(replica.to_json().unwrap(), c.to_json().unwrap());
+    let e = replica.apply_change_json("not json".into()).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("format", "invalid_json"));
+}
+
+#[test]
+fn update_profile_patches() {
+    let c = Community::cimi();
+    let profile = MemberProfile {
+        family_name: "Meslier".into(),
+        given_name: "Isabelle".into(),
+        service: "ST(SI)²".into(),
+        grade: "capitaine".into(),
+        function: "cheffe de projet".into(),
+        corps: Some("officiers".into()),
+        affiliation: vec!["Intérieur".into(), "DGGN".into()],
+        skills: vec!["kubernetes".into()],
+        interests: vec![],
+    };
+    let id = c
+        .add_member("isabelle.meslier@interieur.gouv.fr".into(), profile, T0)
+        .unwrap();
+    let up = ProfileUpdate {
+        grade: Some("commandant".into()),
+        ..ProfileUpdate::default()
+    };
+    c.update_profile(id, up, T0 + 1).unwrap();
+    let m = c.member(id).unwrap().unwrap();
+    assert_eq!(m.grade, "commandant");
+    assert_eq!(m.family_name, "Meslier");
+    assert_eq!(m.corps.as_deref(), Some("officiers"));
+    assert_eq!(m.skills, vec!["kubernetes".to_string()]);
+    let nf = c
+        .update_profile(999, ProfileUpdate::default(), T0)
+        .unwrap_err();
+    assert_eq!(nf.kind(), "member_not_found");
 }

@@ -50,6 +50,7 @@ fn ask(email: &str) -> RegistrationRequest {
         function: "architecte".into(),
         acknowledged: vec!["deontology".into(), "pssi".into()],
         attendance: AttendanceMode::OnSite,
+        acknowledges_all: false,
     }
 }
 

@@ -454,14 +454,22 @@ fn read_file(path: &Path) -> Result<Vec<u8>, StoreError> {
 }
 
 /// Writes a file atomically: temporary file, fsync, rename, fsync of the directory.
+/// A failure before the rename removes the temporary file: the directory is
+/// left as it was.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = dir.join(format!("{name}.tmp"));
     let path = dir.join(name);
-    let mut f = File::create(&tmp).map_err(|e| StoreError::io("create", &tmp, e))?;
-    f.write_all(bytes)
-        .map_err(|e| StoreError::io("write", &tmp, e))?;
-    f.sync_all().map_err(|e| StoreError::io("fsync", &tmp, e))?;
-    fs::rename(&tmp, &path).map_err(|e| StoreError::io("rename", &path, e))?;
+    let written = (|| {
+        let mut f = File::create(&tmp).map_err(|e| StoreError::io("create", &tmp, e))?;
+        f.write_all(bytes)
+            .map_err(|e| StoreError::io("write", &tmp, e))?;
+        f.sync_all().map_err(|e| StoreError::io("fsync", &tmp, e))?;
+        fs::rename(&tmp, &path).map_err(|e| StoreError::io("rename", &path, e))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
     sync_dir(dir)
 }
 

@@ -62,6 +62,7 @@ def test_refusal_is_typed():
     except cimi.CimiError.Refused as e:
         assert e.kind == "address_not_allowed", e.kind
         assert "gouv.fr" in e.message and "autorisée" in e.message_fr
+        assert e.details == {"allowed": "*@*.gouv.fr"}, e.details
     else:
         raise AssertionError("expected a refusal")
 
@@ -73,6 +74,7 @@ def test_invalid_input_is_an_exception():
         c.schedule_event(cimi.event_spec(cimi.EventKind.WORKSHOP, "PostgreSQL", now, now + 1, -5), now)
     except cimi.CimiError.InvalidInput as e:
         assert e.kind == "invalid_input" and "capacity" in e.message
+        assert e.details == {"field": "capacity"}, e.details
     else:
         raise AssertionError("expected InvalidInput")
     try:

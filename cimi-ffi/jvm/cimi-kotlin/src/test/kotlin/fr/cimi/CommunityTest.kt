@@ -45,11 +45,14 @@ class CommunityTest {
             }
             assertEquals("address_not_allowed", refused.kind)
             assertTrue(refused.detailFr.contains("autorisée"), refused.detailFr)
+            assertEquals(mapOf("allowed" to "*@*.gouv.fr"), refused.details)
 
             val missing = assertThrows<CimiException.Refused> {
                 c.register(ev, ask("paul@interieur.gouv.fr").copy(acknowledged = listOf("deontology")), T0)
             }
             assertEquals("obligation_not_acknowledged", missing.kind)
+            // What is missing, as data: no message to parse.
+            assertEquals(mapOf("obligation" to "pssi"), missing.details)
 
             // registerOutcome answers the whole registration in the same call.
             val bob = c.registerOutcome(ev, ask("bob@agri.gouv.fr", given = "Bob"), T0 + 1)
@@ -99,6 +102,7 @@ class CommunityTest {
 
             val below = assertThrows<CimiException.InvalidState> { c.setCapacity(ev, 1, T0 + 2) }
             assertEquals("capacity_below_confirmed", below.kind)
+            assertEquals(mapOf("confirmed" to "2", "requested" to "1"), below.details)
             assertTrue(c.setCapacity(ev, 10, T0 + 3).isEmpty())
             assertEquals(10, c.event(ev)!!.capacity)
         }
@@ -137,6 +141,7 @@ class CommunityTest {
             assertEquals(RegistrationStatus.CONFIRMED, attempts[0].outcome!!.registration.status)
             assertEquals("refused", attempts[1].error!!.family)
             assertEquals("address_not_allowed", attempts[1].error!!.kind)
+            assertEquals("*@*.gouv.fr", attempts[1].error!!.details["allowed"])
             assertNull(attempts[1].outcome)
             assertEquals(RegistrationStatus.WAITLISTED, attempts[2].outcome!!.registration.status)
         }
@@ -160,6 +165,7 @@ class CommunityTest {
             assertTrue(c.event(ev)!!.recordingAllowed)
             val notYet = assertThrows<CimiException.Refused> { c.register(ev, ask("a@interieur.gouv.fr"), T0) }
             assertEquals("registration_not_open_yet", notYet.kind)
+            assertEquals(mapOf("opens_at" to ""), notYet.details) // a draft: no opening time yet
 
             c.openRegistration(ev, T0)
             val r = c.registerOutcome(ev, ask("a@interieur.gouv.fr"), T0).registration
@@ -187,6 +193,7 @@ class CommunityTest {
             assertEquals("Très bonne séance", reported.report!!.summary)
             val again = assertThrows<CimiException.InvalidState> { c.cancelEvent(ev, start + 4 * DAY) }
             assertEquals("event_transition", again.kind)
+            assertEquals(mapOf("from" to "reported", "to" to "cancelled"), again.details)
         }
     }
 
@@ -220,7 +227,70 @@ class CommunityTest {
             assertEquals("duplicate_member", dup.kind)
             val nf = assertThrows<CimiException.NotFound> { c.memberStatus(999, T0) }
             assertEquals("member_not_found", nf.kind)
+            assertEquals(mapOf("entity" to "member", "id" to "999"), nf.details)
             assertNull(c.member(999))
+        }
+    }
+
+    @Test
+    fun `updateProfile changes the fields it gives and keeps the others`() {
+        Community.cimi().use { c ->
+            val profile = MemberProfile(
+                familyName = "Meslier", givenName = "Isabelle", service = "ST(SI)²",
+                grade = "capitaine", function = "cheffe de projet", corps = "gendarmerie",
+                affiliation = listOf("Intérieur", "DGGN"), skills = listOf("postgresql"), interests = listOf(),
+            )
+            val id = c.addMember("isabelle.meslier@interieur.gouv.fr", profile, T0)
+            c.updateProfile(id, ProfileUpdate(grade = "commandant", skills = listOf("postgresql", "kubernetes")), T0 + 1)
+            val m = c.member(id)!!
+            assertEquals("commandant", m.grade)
+            assertEquals(listOf("kubernetes", "postgresql"), m.skills)
+            // Every field not given is kept.
+            assertEquals("Meslier", m.familyName)
+            assertEquals("Isabelle", m.givenName)
+            assertEquals("cheffe de projet", m.function)
+            assertEquals("gendarmerie", m.corps)
+            assertEquals(listOf("Intérieur", "DGGN"), m.affiliation)
+            // An empty update changes nothing.
+            c.updateProfile(id, ProfileUpdate(), T0 + 2)
+            assertEquals(m, c.member(id))
+            val nf = assertThrows<CimiException.NotFound> { c.updateProfile(999, ProfileUpdate(grade = "x"), T0) }
+            assertEquals(mapOf("entity" to "member", "id" to "999"), nf.details)
+        }
+    }
+
+    @Test
+    fun `a registrant may acknowledge every obligation at once`() {
+        Community.cimi().use { c ->
+            val ev = c.scheduleEvent(etatPlateforme(), T0)
+            val none = ask("a@interieur.gouv.fr").copy(acknowledged = listOf())
+            val refused = assertThrows<CimiException.Refused> { c.register(ev, none, T0) }
+            assertEquals("deontology", refused.details["obligation"])
+            val r = c.register(ev, none.copy(acknowledgesAll = true), T0)
+            assertEquals(RegistrationStatus.CONFIRMED, c.registration(r)!!.status)
+        }
+    }
+
+    @Test
+    fun `error details name what the error is about`() {
+        Community.cimi().use { c ->
+            val spec = etatPlateforme().apply { registrationOpensAtMs = T0 + DAY }
+            val ev = c.scheduleEvent(spec, T0)
+            val early = assertThrows<CimiException.Refused> { c.register(ev, ask("a@interieur.gouv.fr"), T0) }
+            // An instant is RFC 3339 (UTC, milliseconds): java.time.Instant reads it.
+            assertEquals(T0 + DAY, java.time.Instant.parse(early.details["opens_at"]).toEpochMilli())
+            val tooLong = ask("b@interieur.gouv.fr").copy(function = "x".repeat(10_000))
+            val long = assertThrows<CimiException.Refused> { c.register(ev, tooLong, T0 + DAY) }
+            assertEquals("field_too_long", long.kind)
+            assertEquals("function", long.details["field"])
+            assertEquals(c.statutes().policy.maxFieldChars.toString(), long.details["max"])
+            val unknown = assertThrows<CimiException.NotFound> { c.attendance(42) }
+            assertEquals(mapOf("entity" to "registration", "id" to "42"), unknown.details)
+            // getMessage() shows them too (a map: in no particular order).
+            assertTrue("entity=registration" in unknown.message!!, unknown.message)
+            // A bug carries none.
+            val panic = assertThrows<CimiException.Internal> { c.probePanicWhileChanging("boom") }
+            assertTrue(panic.details.isEmpty())
         }
     }
 
@@ -269,6 +339,7 @@ class CommunityTest {
             val negative = assertThrows<CimiException.InvalidInput> { c.scheduleEvent(etatPlateforme(capacity = -1), T0) }
             assertEquals("invalid_input", negative.kind)
             assertTrue("capacity" in negative.detail)
+            assertEquals(mapOf("field" to "capacity"), negative.details)
             assertThrows<CimiException.InvalidInput> { c.register(-3, ask("a@interieur.gouv.fr"), T0) }
             assertThrows<CimiException.InvalidInput> { c.register(1, ask("a@interieur.gouv.fr"), Long.MAX_VALUE) }
             val backwards = etatPlateforme().apply { endsAtMs = startsAtMs }

@@ -169,7 +169,7 @@ class HostileInputTest {
 
     private fun freshPath(what: String) = tmp.resolve("$what-${files.incrementAndGet()}").toString()
 
-    private fun isPath(name: String) = name == "path" || name == "directory"
+    private fun isPath(name: String) = name == "path" || name == "directory" || name == "location"
 
     /** A plausible value, by the parameter's name (and the function's). */
     private fun baselineString(name: String, function: String): Arg = when {
@@ -269,6 +269,7 @@ class HostileInputTest {
             "Martin", "Alice", "DNUM", "ingénieure", "architecte", "ingénieurs des SIC",
             listOf("Intérieur"), listOf("PostgreSQL"), listOf("veille"),
         )
+        ProfileUpdate::class.java -> ProfileUpdate(grade = "commandant", skills = listOf("PostgreSQL"))
         NewWatchItem::class.java -> NewWatchItem(
             "PostgreSQL 10", "https://www.postgresql.org/", "Réplication logique",
             listOf("postgresql"), WatchScope.EXTERNAL, "alice@interieur.gouv.fr", null, null,

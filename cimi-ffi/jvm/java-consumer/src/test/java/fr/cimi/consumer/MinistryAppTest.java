@@ -16,7 +16,10 @@ import fr.cimi.Community;
 import fr.cimi.EventKind;
 import fr.cimi.EventSpec;
 import fr.cimi.ItemKind;
+import fr.cimi.Member;
+import fr.cimi.MemberProfile;
 import fr.cimi.Occupancy;
+import fr.cimi.ProfileUpdate;
 import fr.cimi.ProgramItem;
 import fr.cimi.Registration;
 import fr.cimi.RegistrationAttempt;
@@ -105,6 +108,7 @@ class MinistryAppTest {
                 assertEquals("address_not_allowed", refused.getKind());
                 assertTrue(refused.getDetail().contains("*@*.gouv.fr"), refused.getDetail());
                 assertTrue(refused.getDetailFr().startsWith("cette adresse"), refused.getDetailFr());
+                assertEquals(Map.of("allowed", "*@*.gouv.fr"), refused.getDetails());
             }
 
             // One hierarchy: catching the base class catches every family.
@@ -112,6 +116,7 @@ class MinistryAppTest {
                     () -> cimi.register(event, request("x@interieur.gouv.fr", "", "X"), now + 3));
             assertTrue(any instanceof CimiException.Refused);
             assertEquals("missing_field", ((CimiException.Refused) any).getKind());
+            assertEquals("family_name", ((CimiException.Refused) any).getDetails().get("field"));
 
             // Alice cancels: the waiting list moves.
             Cancellation cancel = cimi.cancelRegistration(alice, now + HOUR);
@@ -147,10 +152,65 @@ class MinistryAppTest {
                     request("c@finances.gouv.fr", "C", "Chloé")), now);
             assertNotNull(attempts.get(0).getOutcome());
             assertEquals("address_not_allowed", attempts.get(1).getError().getKind());
+            assertEquals("*@*.gouv.fr", attempts.get(1).getError().getDetails().get("allowed"));
             assertNotNull(attempts.get(2).getOutcome());
             // Registering made them members de fait.
             assertEquals(2, cimi.members().size());
             assertEquals("Chloé C", cimi.memberByEmail("C@FINANCES.gouv.fr").getDisplayName());
+        }
+    }
+
+    @Test
+    void errorsCarryTheirDetails() throws CimiException {
+        long now = Cimi.parisInstantMs(2017, 11, 20, 9, 0);
+        try (Community cimi = Community.cimi()) {
+            long event = cimi.scheduleEvent(miditech(10), now);
+
+            // A refused registration says which obligation is missing.
+            RegistrationRequest noPssi = request("alice.martin@interieur.gouv.fr", "Martin", "Alice");
+            noPssi.setAcknowledged(List.of("deontology"));
+            CimiException.Refused refused = assertThrows(CimiException.Refused.class,
+                    () -> cimi.register(event, noPssi, now));
+            assertEquals("obligation_not_acknowledged", refused.getKind());
+            assertEquals("pssi", refused.getDetails().get("obligation"));
+            // The one "I accept the obligations" box of a form.
+            noPssi.setAcknowledgesAll(true);
+            long alice = cimi.register(event, noPssi, now);
+
+            // An unknown member or registration: the entity and the identifier.
+            CimiException.NotFound member = assertThrows(CimiException.NotFound.class,
+                    () -> cimi.memberStatus(4242, now));
+            assertEquals(Map.of("entity", "member", "id", "4242"), member.getDetails());
+            CimiException.NotFound registration = assertThrows(CimiException.NotFound.class,
+                    () -> cimi.cancelRegistration(alice + 100, now));
+            assertEquals("registration", registration.getDetails().get("entity"));
+            assertEquals(alice + 100, Long.parseLong(registration.getDetails().get("id")));
+
+            // The numbers of an impossible change; an invalid argument's name.
+            CimiException.InvalidState below = assertThrows(CimiException.InvalidState.class,
+                    () -> cimi.setCapacity(event, 0, now));
+            assertEquals(Map.of("confirmed", "1", "requested", "0"), below.getDetails());
+            CimiException.InvalidInput negative = assertThrows(CimiException.InvalidInput.class,
+                    () -> cimi.setCapacity(event, -1, now));
+            assertEquals("capacity", negative.getDetails().get("field"));
+        }
+    }
+
+    @Test
+    void profileUpdatesChangeOnlyWhatTheyGive() throws CimiException {
+        long now = Cimi.parisInstantMs(2017, 11, 20, 9, 0);
+        try (Community cimi = Community.cimi()) {
+            long id = cimi.addMember("isabelle.meslier@interieur.gouv.fr", new MemberProfile(
+                    "Meslier", "Isabelle", "ST(SI)²", "capitaine", "cheffe de projet", "gendarmerie",
+                    List.of("Intérieur", "DGGN"), List.of("postgresql"), List.of()), now);
+            ProfileUpdate update = new ProfileUpdate(); // every field null: keep it
+            update.setGrade("commandant");
+            cimi.updateProfile(id, update, now + 1);
+            Member m = cimi.member(id);
+            assertEquals("commandant", m.getGrade());
+            assertEquals("Meslier", m.getFamilyName());
+            assertEquals("gendarmerie", m.getCorps());
+            assertEquals(List.of("postgresql"), m.getSkills());
         }
     }
 

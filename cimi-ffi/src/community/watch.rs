@@ -5,54 +5,61 @@
 use cimi_core::watch::{self as cw, WatchItemId};
 
 use crate::community::Community;
+use crate::convert::{self, id_i64, id_u64};
 use crate::error::CimiError;
 use crate::time::{instant, millis};
-use crate::types::{EventKind, Lang, id_i64, id_u64, mirror_enum};
+use crate::{EventKind, Lang};
 
-mirror_enum!(
-    /// Whether a watch item is about the ministry's own projects or computing
-    /// at large.
-    WatchScope => cw::Scope {
-        /// The ministry's own projects: never on a channel wider than the ministry.
-        Internal,
-        /// Computing at large: may go anywhere.
-        External,
-    }
-);
+pub use cimi_core::watch::ChannelKind;
+pub use cimi_core::watch::ChannelVisibility;
+pub use cimi_core::watch::Scope as WatchScope;
+use cimi_core::watch::Scope;
 
-mirror_enum!(
-    /// Who can read a channel, from narrowest to widest.
-    ChannelVisibility => cw::ChannelVisibility {
-        /// Members only.
-        MembersOnly,
-        /// The ministry's intranet.
-        MinistryInternal,
-        /// Everyone.
-        Public,
-    }
-);
+/// Whether a watch item is about the ministry's own projects or computing
+/// at large.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "WatchScope")]
+#[non_exhaustive]
+pub enum Scope {
+    /// The ministry's own projects: never on a channel wider than the ministry.
+    Internal,
+    /// Computing at large: may go anywhere.
+    External,
+}
 
-mirror_enum!(
-    /// The kind of a channel.
-    ChannelKind => cw::ChannelKind {
-        /// A forum.
-        Forum,
-        /// A wiki.
-        Wiki,
-        /// The mailing list.
-        MailingList,
-        /// The contact mailbox.
-        ContactMailbox,
-        /// A Tchap room.
-        TchapRoom,
-        /// A public social account.
-        PublicSocial,
-        /// An intranet site.
-        IntranetSite,
-        /// A code forge.
-        CodeForge,
-    }
-);
+/// Who can read a channel, from narrowest to widest.
+#[uniffi::remote(Enum)]
+#[non_exhaustive]
+pub enum ChannelVisibility {
+    /// Members only.
+    MembersOnly,
+    /// The ministry's intranet.
+    MinistryInternal,
+    /// Everyone.
+    Public,
+}
+
+/// The kind of a channel.
+#[uniffi::remote(Enum)]
+#[non_exhaustive]
+pub enum ChannelKind {
+    /// A forum.
+    Forum,
+    /// A wiki.
+    Wiki,
+    /// The mailing list.
+    MailingList,
+    /// The contact mailbox.
+    ContactMailbox,
+    /// A Tchap room.
+    TchapRoom,
+    /// A public social account.
+    PublicSocial,
+    /// An intranet site.
+    IntranetSite,
+    /// A code forge.
+    CodeForge,
+}
 
 /// A channel of the community (from the statutes).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -71,9 +78,9 @@ impl From<&cw::Channel> for Channel {
     fn from(c: &cw::Channel) -> Self {
         Channel {
             id: c.id.clone(),
-            kind: c.kind.into(),
+            kind: c.kind,
             name: c.name.clone(),
-            visibility: c.visibility.into(),
+            visibility: c.visibility,
         }
     }
 }
@@ -143,7 +150,7 @@ impl From<&cw::WatchItem> for WatchItem {
             link: w.link.clone(),
             summary: w.summary.clone(),
             tags: w.tags.iter().cloned().collect(),
-            scope: w.scope.into(),
+            scope: w.scope,
             shared_by_id: id_i64(w.shared_by.get()),
             shared_at_ms: millis(w.shared_at),
             event_id: w.event.map(|e| id_i64(e.get())),
@@ -223,9 +230,9 @@ impl Community {
             link: item.link,
             summary: item.summary,
             tags: item.tags,
-            scope: item.scope.into(),
+            scope: item.scope,
             shared_by: item.shared_by,
-            event: item.event_id.map(crate::types::event_id).transpose()?,
+            event: item.event_id.map(convert::event_id).transpose()?,
             help_request: item
                 .help_request_id
                 .map(|h| id_u64(h, "help_request_id").map(cimi_core::help::HelpRequestId::new))
@@ -261,10 +268,7 @@ impl Community {
 
     /// The mailing list's recipients at `at_ms`: the members whose latest
     /// mailing-list consent is granted, not erased.
-    pub fn mailing_list_recipients(
-        &self,
-        at_ms: i64,
-    ) -> Result<Vec<crate::types::Member>, CimiError> {
+    pub fn mailing_list_recipients(&self, at_ms: i64) -> Result<Vec<crate::Member>, CimiError> {
         let at = instant(at_ms, "at_ms")?;
         self.read(|c| {
             Ok(c.mailing_list_recipients(at)
@@ -308,13 +312,13 @@ impl Community {
                     .map(|u| UpcomingEvent {
                         event_id: id_i64(u.id.get()),
                         title: u.title.clone(),
-                        kind: u.kind.into(),
+                        kind: u.kind,
                         starts_at_ms: millis(u.starts_at),
                         venue: u.venue.clone(),
                     })
                     .collect(),
-                text: d.to_text(lang.into()),
-                markdown: d.to_markdown(lang.into()),
+                text: d.to_text(lang),
+                markdown: d.to_markdown(lang),
             })
         })
     }

@@ -3,34 +3,40 @@
 
 use cimi_core::help::{self as ch, HelpRequestId};
 
+use crate::MemberStatus;
 use crate::community::Community;
+use crate::convert::{self, id_i64, id_u64};
 use crate::error::CimiError;
 use crate::time::{instant, millis};
-use crate::types::{MemberStatus, id_i64, id_u64, mirror_enum};
 
-mirror_enum!(
-    /// Who may see a help request.
-    HelpVisibility => ch::Visibility {
-        /// On the forum, for everyone.
-        Public,
-        /// Between the asker, the bureau and the people referred to.
-        Private,
-    }
-);
+pub use cimi_core::help::HelpState;
+pub use cimi_core::help::Visibility as HelpVisibility;
+use cimi_core::help::Visibility;
 
-mirror_enum!(
-    /// Where a help request stands: open → referred → resolved or closed.
-    HelpState => ch::HelpState {
-        /// Waiting for an answer.
-        Open,
-        /// The asker was put in touch with one or more members.
-        Referred,
-        /// Answered.
-        Resolved,
-        /// Closed without an answer.
-        Closed,
-    }
-);
+/// Who may see a help request.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "HelpVisibility")]
+#[non_exhaustive]
+pub enum Visibility {
+    /// On the forum, for everyone.
+    Public,
+    /// Between the asker, the bureau and the people referred to.
+    Private,
+}
+
+/// Where a help request stands: open → referred → resolved or closed.
+#[uniffi::remote(Enum)]
+#[non_exhaustive]
+pub enum HelpState {
+    /// Waiting for an answer.
+    Open,
+    /// The asker was put in touch with one or more members.
+    Referred,
+    /// Answered.
+    Resolved,
+    /// Closed without an answer.
+    Closed,
+}
 
 /// One dated step of a help request's life.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -77,15 +83,15 @@ impl From<&ch::HelpRequest> for HelpRequest {
             topic: h.topic.clone(),
             text: h.text.clone(),
             skills: h.skills.iter().map(|s| s.to_string()).collect(),
-            visibility: h.visibility.into(),
-            state: h.state().into(),
+            visibility: h.visibility,
+            state: h.state(),
             asked_at_ms: millis(h.asked_at()),
             referred_to: ids(&h.referred_to()),
             steps: h
                 .steps
                 .iter()
                 .map(|s| HelpStep {
-                    state: s.state.into(),
+                    state: s.state,
                     at_ms: millis(s.at),
                     referred_to: ids(&s.referred_to),
                 })
@@ -113,7 +119,7 @@ impl From<ch::Suggestion> for HelperSuggestion {
             member_id: id_i64(s.member.get()),
             score: s.score,
             shared_skills: s.shared_skills,
-            status: s.status.into(),
+            status: s.status,
         }
     }
 }
@@ -150,7 +156,7 @@ impl Community {
         let at = instant(at_ms, "at_ms")?;
         let skills: Vec<&str> = skills.iter().map(String::as_str).collect();
         self.write(|c| {
-            c.ask_help(&asker_email, &topic, &text, &skills, visibility.into(), at)
+            c.ask_help(&asker_email, &topic, &text, &skills, visibility, at)
                 .map(|id| id_i64(id.get()))
         })
     }
@@ -165,7 +171,7 @@ impl Community {
         let id = help_id(help_request_id)?;
         let to = member_ids
             .into_iter()
-            .map(crate::types::member_id)
+            .map(convert::member_id)
             .collect::<Result<Vec<_>, _>>()?;
         let at = instant(at_ms, "at_ms")?;
         self.write(|c| c.refer_help(id, &to, at))
@@ -223,7 +229,7 @@ impl Community {
         k: i32,
         now_ms: i64,
     ) -> Result<Vec<HelperSuggestion>, CimiError> {
-        let exclude = exclude_member_id.map(crate::types::member_id).transpose()?;
+        let exclude = exclude_member_id.map(convert::member_id).transpose()?;
         let k = count(k)?;
         let now = instant(now_ms, "now_ms")?;
         let skills: Vec<&str> = skills.iter().map(String::as_str).collect();
