@@ -64,32 +64,72 @@ impl Community {
         }))
     }
 
-    /// The people the statutes' retention rule applies to at `now`: not
-    /// active members (dormant), holding no bureau role, not yet erased,
-    /// whose every registered event ended more than
-    /// `non_member_retention_days` ago. Without that setting, nobody.
+    /// The people the statutes' retention rule applies to at `now`: everyone
+    /// the community holds who is not an active member (dormant), holds no
+    /// bureau role, is not yet erased, has no upcoming registration and no
+    /// help request still open, and whose last trace is older than
+    /// `non_member_retention_days`. The last trace is the latest of: joining
+    /// the directory (an imported row), the last participation, the end of
+    /// the last event registered for, the last step of a help request asked
+    /// or referred to. People recorded without ever registering (imported
+    /// rows, help requests) are covered as registrants are. Without that
+    /// setting, nobody.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// use cimi_core::{Community, community::MemberProfile};
+    /// let t = Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi(); // activity window and retention: 365 days each
+    /// let imported = c.add_member("alice@interieur.gouv.fr", MemberProfile::default(), t)?;
+    /// assert!(c.retention_candidates(t + Duration::days(300)).is_empty());
+    /// assert_eq!(c.retention_candidates(t + Duration::days(400)), vec![imported]);
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
     pub fn retention_candidates(&self, now: DateTime<Utc>) -> Vec<MemberId> {
         let Some(days) = self.statutes().non_member_retention_days else {
             return Vec::new();
         };
         let limit = now - chrono::Duration::days(i64::from(days));
         let window = self.statutes().activity_window();
-        let mut last_event_end: HashMap<MemberId, DateTime<Utc>> = HashMap::new();
-        let mut has_upcoming: BTreeSet<MemberId> = BTreeSet::new();
+        let mut last_trace: HashMap<MemberId, DateTime<Utc>> = HashMap::new();
+        let mut kept: BTreeSet<MemberId> = BTreeSet::new();
+        let mut trace = |id: MemberId, at: DateTime<Utc>| {
+            let t = last_trace.entry(id).or_insert(at);
+            *t = (*t).max(at);
+        };
         for r in self.all_registrations() {
             if let Some(e) = self.event(r.event) {
                 if e.state.is_upcoming() {
-                    has_upcoming.insert(r.member);
+                    kept.insert(r.member);
                 }
-                let end = last_event_end.entry(r.member).or_insert(e.schedule.ends_at);
-                *end = (*end).max(e.schedule.ends_at);
+                trace(r.member, e.schedule.ends_at);
+            }
+        }
+        for h in self.help_requests() {
+            let last = h.steps.last().map_or_else(|| h.asked_at(), |s| s.at);
+            if !matches!(
+                h.state(),
+                crate::help::HelpState::Resolved | crate::help::HelpState::Closed
+            ) {
+                kept.insert(h.asker);
+            }
+            trace(h.asker, last);
+            for m in h.referred_to() {
+                trace(m, last);
             }
         }
         self.members()
             .filter(|m| !m.is_erased() && m.bureau_role().is_none())
             .filter(|m| m.status(window, now) == crate::member::MemberStatus::Dormant)
-            .filter(|m| !has_upcoming.contains(&m.id))
-            .filter(|m| last_event_end.get(&m.id).is_some_and(|end| *end < limit))
+            .filter(|m| !kept.contains(&m.id))
+            .filter(|m| {
+                let own = m
+                    .last_participation_at
+                    .unwrap_or(m.joined_at)
+                    .max(m.joined_at);
+                let last = last_trace.get(&m.id).map_or(own, |t| (*t).max(own));
+                last < limit
+            })
             .map(|m| m.id)
             .collect()
     }

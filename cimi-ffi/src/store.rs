@@ -241,8 +241,11 @@ impl Community {
         self.read_store(|s| Ok(s.subject_access(&email, now)?))
     }
 
-    /// The people the statutes' retention rule applies to at `now_ms`
-    /// (dormant, no bureau role, every event ended long enough ago).
+    /// The people the statutes' retention rule applies to at `now_ms`:
+    /// everyone held, registrants or not, who is dormant, holds no bureau
+    /// role, has no upcoming registration or open help request, and whose
+    /// last trace is older than the retention period (the core's
+    /// `retention_candidates`).
     pub fn retention_candidates(&self, now_ms: i64) -> Result<Vec<i64>, CimiError> {
         let now = instant(now_ms, "now_ms")?;
         self.read(|c| {
