@@ -1256,9 +1256,13 @@ class Community:
     def retention_candidates(self, at: Optional[datetime.datetime] = None) -> list[int]:
         """Return the members the statutes' retention rule applies to at ``at`` (default: now).
 
-        They are dormant, hold no bureau role, are not erased, and every event
-        they registered for ended longer ago than the statutes' retention
-        period. Without a retention period in the statutes, nobody.
+        Everyone the community holds is covered, registrants or not (imported
+        rows, people known through help requests): those who are dormant, hold
+        no bureau role, are not erased, have no upcoming registration and no
+        open help request, and whose last trace (joining, last participation,
+        end of the last event registered for, last step of a help request
+        asked or referred to) is older than the statutes' retention period.
+        Without a retention period in the statutes, nobody.
         """
 
     # mutual help (entraide)

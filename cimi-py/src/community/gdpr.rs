@@ -40,8 +40,10 @@ impl PyCommunity {
         to_plain(py, &doc)
     }
 
-    /// The members the statutes' retention rule applies to at `at` (dormant,
-    /// no bureau role, not erased, every registered event long over).
+    /// The members the statutes' retention rule applies to at `at`: everyone
+    /// held, registrants or not, dormant, with no bureau role, no upcoming
+    /// registration or open help request, and no trace within the retention
+    /// period.
     #[pyo3(signature = (at=None))]
     fn retention_candidates(
         &self,
