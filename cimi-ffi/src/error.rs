@@ -34,6 +34,9 @@ pub enum CimiError {
     Refused {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -48,6 +51,9 @@ pub enum CimiError {
     NotFound {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -62,6 +68,9 @@ pub enum CimiError {
     InvalidState {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -76,6 +85,9 @@ pub enum CimiError {
     InvalidInput {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -89,6 +101,9 @@ pub enum CimiError {
     Statutes {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -102,6 +117,9 @@ pub enum CimiError {
     Format {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -115,6 +133,9 @@ pub enum CimiError {
     PublicationRefused {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -128,6 +149,9 @@ pub enum CimiError {
     Store {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -142,6 +166,9 @@ pub enum CimiError {
     Interop {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -155,6 +182,9 @@ pub enum CimiError {
     Internal {
         /// Stable snake_case reason.
         kind: String,
+        /// The family, as the core names it (`refused`, `not_found`,
+        /// `invalid_state`…; `internal` for the bindings' own).
+        family: String,
         /// Message in English.
         message: String,
         /// Message in French.
@@ -212,60 +242,70 @@ impl CimiError {
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::NotFound {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::InvalidState {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::InvalidInput {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::Statutes {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::Format {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::PublicationRefused {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::Store {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::Interop {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             }
             | CimiError::Internal {
                 kind,
                 message,
                 message_fr,
                 details,
+                ..
             } => (kind, message, message_fr, details),
         }
     }
@@ -278,63 +318,74 @@ impl CimiError {
         message_fr: String,
         details: Details,
     ) -> CimiError {
+        let name = family.map_or("internal", ErrorFamily::as_str).to_string();
         match family {
             Some(ErrorFamily::Refused) => CimiError::Refused {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::NotFound) => CimiError::NotFound {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::InvalidState) => CimiError::InvalidState {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::InvalidInput) => CimiError::InvalidInput {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::Statutes) => CimiError::Statutes {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::Format) => CimiError::Format {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::PublicationRefused) => CimiError::PublicationRefused {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::Store) => CimiError::Store {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             Some(ErrorFamily::Interop) => CimiError::Interop {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
             },
             None => CimiError::Internal {
                 kind,
+                family: name,
                 message,
                 message_fr,
                 details,
@@ -358,6 +409,7 @@ impl CimiError {
     pub(crate) fn state(kind: &str, en: &str, fr: &str) -> CimiError {
         CimiError::InvalidState {
             kind: kind.into(),
+            family: "invalid_state".into(),
             message: en.into(),
             message_fr: fr.into(),
             details: Details::new(),
@@ -377,6 +429,7 @@ impl CimiError {
     pub(crate) fn poisoned() -> CimiError {
         CimiError::Internal {
             kind: "poisoned".into(),
+            family: "internal".into(),
             message: "an earlier call panicked while changing this community; it can no longer be used (reload it from its last saved JSON)".into(),
             message_fr: "un appel précédent a paniqué en modifiant cette communauté ; elle n'est plus utilisable (rechargez-la depuis son dernier JSON enregistré)".into(),
             details: Details::new(),
@@ -391,6 +444,7 @@ impl CimiError {
             .unwrap_or_else(|| "unknown panic".into());
         CimiError::Internal {
             kind: "panic".into(),
+            family: "internal".into(),
             message: format!("internal error (a bug in cimi): {what}"),
             message_fr: format!("erreur interne (un défaut de cimi) : {what}"),
             details: Details::new(),
