@@ -410,3 +410,48 @@ fn debug_output_hides_personal_data() {
         RegistrationRequest::new("isabelle.meslier@interieur.gouv.fr").names("Meslier", "Isabelle");
     assert!(!format!("{req:?}").contains("Meslier"));
 }
+
+#[test]
+fn a_recording_is_published_only_with_every_speakers_consent() {
+    let t = Utc.with_ymd_and_hms(2020, 1, 6, 9, 0, 0).unwrap();
+    let mut c = Community::cimi();
+    let s = Schedule::new(
+        t + Duration::days(3),
+        t + Duration::days(3) + Duration::hours(2),
+    )
+    .unwrap();
+    let sp = |name: &str| Speaker::new(name, "", "");
+    let mut spec = EventSpec::new(EventKind::Miditech, "TALN", s, 30);
+    spec.program = vec![
+        ProgramItem::new(ItemKind::Talk, "a").with_speaker(sp("Laura Letourneau").consenting()),
+        ProgramItem::new(ItemKind::Talk, "b").with_speaker(sp("Henri Verdier")),
+    ];
+    let ev = c.schedule_event(spec, t).unwrap();
+    c.mark_held(ev, t + Duration::days(4)).unwrap();
+    let video = Resource {
+        kind: ResourceKind::Recording,
+        title: "Vidéo".into(),
+        url: "https://intra/video".into(),
+    };
+    let refused = c
+        .publish_report(ev, "CR", vec![video.clone()], t + Duration::days(5))
+        .unwrap_err();
+    assert_eq!(refused.kind(), "recording_consent_missing");
+    assert_eq!(refused.family(), "invalid_state");
+    assert_eq!(
+        refused.details(),
+        vec![("speakers", cimi_core::error::Detail::Integer(1))]
+    );
+    assert_eq!(
+        c.event(ev).unwrap().state,
+        EventState::Held,
+        "nothing changed"
+    );
+    // Slides alone are published whatever the consents.
+    let slides = Resource {
+        kind: ResourceKind::Slides,
+        ..video
+    };
+    c.publish_report(ev, "CR", vec![slides], t + Duration::days(5))
+        .unwrap();
+}

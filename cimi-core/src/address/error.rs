@@ -5,8 +5,9 @@ use crate::i18n::Lang;
 
 /// Why a text is not an acceptable e-mail address.
 ///
-/// The error never repeats the address itself, so it can be logged without
-/// leaking personal data.
+/// The error never repeats the local part (the person), so it can be logged
+/// without leaking personal data; only [`LookalikeDomain`](Self::LookalikeDomain)
+/// names something the caller passed: the domain label it refuses.
 ///
 /// ```
 /// use cimi_core::address::{AddressError, EmailAddress};
@@ -14,7 +15,7 @@ use crate::i18n::Lang;
 /// assert_eq!(EmailAddress::parse("alice@[192.0.2.1]"), Err(AddressError::DomainLiteral));
 /// assert_eq!(AddressError::DomainLiteral.kind(), "domain_literal");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum AddressError {
     /// The text is empty or blank.
@@ -60,6 +61,29 @@ pub enum AddressError {
     /// A domain label mixes writing systems (for instance Latin and Cyrillic).
     #[error("a domain label mixes writing systems")]
     MixedScriptDomain,
+    /// A domain label could be taken for another name: a browser would show it
+    /// in punycode rather than as written. For instance `AGRİ` (capital I with
+    /// dot above, read as `agri`), `раураl` (Cyrillic а, р, у, read as
+    /// `paypal`), `аррӏе` (all Cyrillic, read as `apple`) or fullwidth letters.
+    /// The rules are those of Chromium's IDN display policy and UTS #39,
+    /// listed in `docs/hostile-inputs.md`.
+    ///
+    /// ```
+    /// use cimi_core::{address::{AddressError, EmailAddress}, Lang};
+    ///
+    /// let e = EmailAddress::parse("alice@AGRİ.gouv.fr").unwrap_err();
+    /// assert_eq!(e, AddressError::LookalikeDomain { label: "AGRİ".into() });
+    /// assert_eq!(e.kind(), "lookalike_domain");
+    /// assert!(e.message(Lang::Fr).contains("« AGRİ »"));
+    /// assert!(e.message(Lang::En).contains("'AGRİ'"));
+    /// // International names that read as themselves are accepted.
+    /// assert!(EmailAddress::parse("jean@müller.de").is_ok());
+    /// ```
+    #[error("the domain label '{label}' could be taken for another name (look-alike characters)")]
+    LookalikeDomain {
+        /// The label, as the caller wrote it.
+        label: String,
+    },
 }
 
 impl AddressError {
@@ -84,6 +108,7 @@ impl AddressError {
             AddressError::InvalidDomain => "invalid_domain",
             AddressError::NonCanonicalDomain => "non_canonical_domain",
             AddressError::MixedScriptDomain => "mixed_script_domain",
+            AddressError::LookalikeDomain { .. } => "lookalike_domain",
         }
     }
 
@@ -134,6 +159,9 @@ impl AddressError {
                 AddressError::MixedScriptDomain => {
                     "un élément du domaine mélange plusieurs écritures".into()
                 }
+                AddressError::LookalikeDomain { label } => format!(
+                    "l'élément du domaine « {label} » peut être pris pour un autre nom (caractères trompeurs)"
+                ),
             },
         }
     }

@@ -9,7 +9,9 @@
 //! part of at most 64 octets, a host name of at least two labels, no quoted
 //! strings, comments, display names or domain literals, and nothing that could
 //! hide the real domain (control or bidi characters, compatibility forms such as
-//! fullwidth dots, labels that mix scripts).
+//! fullwidth dots, labels that mix scripts, labels a reader could take for
+//! another name, such as `AGRİ` for `agri` or a Cyrillic `аррӏе` for `apple`:
+//! the labels a browser would show in punycode rather than in Unicode).
 //!
 //! ```
 //! use cimi_core::address::{AddressPattern, EmailAddress};
@@ -17,6 +19,12 @@
 //! let a = EmailAddress::parse("Alice.Martin@AGRI.GOUV.FR")?;
 //! assert_eq!(a.as_str(), "Alice.Martin@agri.gouv.fr");
 //! assert_eq!(a, EmailAddress::parse("alice.martin@agri.gouv.fr")?);
+//!
+//! assert_eq!(
+//!     EmailAddress::parse("alice@AGRİ.gouv.fr").map_err(|e| e.kind()),
+//!     Err("lookalike_domain")
+//! );
+//! assert!(EmailAddress::parse("marie@élysée.fr").is_ok());
 //!
 //! let gouv: AddressPattern = "*@*.gouv.fr".parse()?;
 //! assert!(gouv.matches(&a));
@@ -27,12 +35,15 @@
 // Split by concern: `error` holds why a text is not an address; `chars` the
 // control and invisible characters refused in every stored text; `syntax` the
 // rules of a local part and a domain and the one-pass path of the common
-// case; `email` the validated address; `pattern` the patterns a registration
-// policy allows and their compiled sets.
+// case; `lookalike` the domain labels a reader could take for another name
+// (the rules browsers apply before showing a domain in Unicode); `email` the
+// validated address; `pattern` the patterns a registration policy allows and
+// their compiled sets.
 
 mod chars;
 mod email;
 mod error;
+mod lookalike;
 mod pattern;
 mod syntax;
 #[cfg(test)]

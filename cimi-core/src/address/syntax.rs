@@ -2,6 +2,7 @@
 //! lowercase ASCII form, refusing look-alike and mixed-script domains), and the
 //! one-pass path that builds a plain ASCII address directly.
 
+use super::lookalike::{self, LabelProblem, SEPARATORS, TopLevel};
 use super::{AddressError, MAX_ADDRESS_LEN, MAX_DOMAIN_LEN, MAX_LABEL_LEN, MAX_LOCAL_LEN};
 
 fn is_atext(b: u8) -> bool {
@@ -50,6 +51,16 @@ pub(super) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
             Cow::Borrowed(domain)
         }
     } else {
+        // Before IDNA maps anything (it would turn `İ` into `i` + U+0307):
+        // refuse a label whose non-ASCII characters become ASCII letters.
+        if let Some(label) = domain
+            .split(SEPARATORS)
+            .find(|label| lookalike::maps_into_ascii(label))
+        {
+            return Err(AddressError::LookalikeDomain {
+                label: label.to_owned(),
+            });
+        }
         let ascii = idna::domain_to_ascii(domain).map_err(|_| AddressError::InvalidDomain)?;
         // Refuse compatibility mappings (fullwidth forms, ideographic dots…):
         // the only change allowed between what was typed and what is meant is case.
@@ -64,7 +75,8 @@ pub(super) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
     }
     let mut labels = 0;
     let mut last = "";
-    for label in ascii.split('.') {
+    let mut top = None;
+    for (index, label) in ascii.split('.').enumerate() {
         labels += 1;
         let bytes = label.as_bytes();
         if bytes.is_empty()
@@ -82,8 +94,17 @@ pub(super) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
             if result.is_err() {
                 return Err(AddressError::InvalidDomain);
             }
-            if !unicode_security::MixedScript::is_single_script(unicode.as_str()) {
-                return Err(AddressError::MixedScriptDomain);
+            let top = *top.get_or_insert_with(|| TopLevel::of(&ascii));
+            match lookalike::check_unicode_label(&unicode, top) {
+                None => {}
+                Some(LabelProblem::MixedScript) => return Err(AddressError::MixedScriptDomain),
+                Some(LabelProblem::Lookalike) => {
+                    // Named as the caller wrote it.
+                    let given = domain.split(SEPARATORS).nth(index).unwrap_or(label);
+                    return Err(AddressError::LookalikeDomain {
+                        label: given.to_owned(),
+                    });
+                }
             }
         }
         last = label;

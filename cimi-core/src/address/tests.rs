@@ -157,3 +157,19 @@ fn patterns() {
     assert!(tld.matches(&e("x@paris.fr")));
     assert!("nope".parse::<AddressPattern>().is_err());
 }
+
+#[test]
+fn zz_explore() {
+    for s in [
+        "alice@AGRİ.gouv.fr", "alice@agri\u{307}.gouv.fr", "alice@xn--agri-twc.gouv.fr", "alice@agrı.gouv.fr",
+        "alice@ａｇｒｉ.gouv.fr", "alice@\u{212A}ey.fr", "bob@аррӏе.fr", "bob@раураl.com", "bob@gооgle.com",
+        "bob@\u{0430}gri.gouv.fr", "bob@ъеѕ.fr", "bob@гъѵ.fr", "bob@пгѵ.fr", "bob@straße.de", "bob@उदाहरण1१.in", "bob@e\u{301}\u{301}.fr",
+        "bob@latinжук.fr", "bob@góðan.fr", "bob@góðan.is", "bob@ーアイ.jp", "bob@élysée.fr", "bob@müller.de",
+        "bob@пример.рф", "bob@пример.fr", "bob@ελληνικά.gr", "bob@日本語.jp", "bob@ソニー.jp", "bob@sonyソニー.jp",
+        "bob@παράδειγμα.δοκιμή", "bob@例子.中国", "bob@한국.kr", "bob@col·legi.cat", "bob@co·legi.cat", "bob@сосо.рф", "bob@аррӏе.рф",
+        "bob@ḿ.fr", "bob@kapıdağ.tr", "bob@xn--80ak6aa92e.com", "bob@ıİ.fr", "bob@ǰ.fr", "bob@1一1.cn", "bob@a☃.net", "bob@ψ.gr",
+        "bob@ж1٢.fr", "bob@ⓐ.fr",
+    ] {
+        println!("{s:?} -> {:?}", EmailAddress::parse(s).map(|a| a.as_str().to_string()));
+    }
+}

@@ -7,9 +7,39 @@ use super::*;
 use crate::change::{Action, Record};
 use crate::error::{Error, StateError};
 use crate::event::{
-    Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, Venue,
+    Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, ResourceKind,
+    Venue,
 };
 use crate::ids::{EventId, RegistrationId};
+use crate::member::ConsentKind;
+use crate::registration::RegistrationStatus;
+use serde::Serialize;
+
+/// The attendees a compte-rendu may name: those who came (checked in) and
+/// consented to the publication of their name; the others are only counted.
+/// `Debug` shows the counts, not the names.
+///
+/// ```
+/// # use cimi_core::community::ReportAttendees;
+/// # fn f(a: &ReportAttendees) -> usize { a.named.len() + a.unnamed as usize }
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct ReportAttendees {
+    /// The names, given name first, in the order of registration.
+    pub named: Vec<String>,
+    /// How many other attendees (no consent to the publication of their name,
+    /// or erased).
+    pub unnamed: u32,
+}
+
+impl std::fmt::Debug for ReportAttendees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportAttendees")
+            .field("named", &self.named.len())
+            .field("unnamed", &self.unnamed)
+            .finish()
+    }
+}
 
 impl Community {
     // ----- events ---------------------------------------------------------------
@@ -213,7 +243,30 @@ impl Community {
         self.transition(id, EventState::Held, at, None)
     }
 
-    /// Publishes the compte-rendu of a held event.
+    /// Publishes the compte-rendu of a held event. Conferences are recorded
+    /// only with the participants' agreement: a [recording](ResourceKind::Recording)
+    /// among the resources is refused (`recording_consent_missing`) unless
+    /// the event [allows recording](Event::recording_allowed) (a program
+    /// with speakers, every one of whom consented).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, ItemKind, ProgramItem, Schedule, Speaker}};
+    /// use cimi_core::event::{Resource, ResourceKind};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// let talk = ProgramItem::new(ItemKind::Talk, "Kubernetes")
+    ///     .with_speaker(Speaker::new("Martin", "commandant", "DNUM"));
+    /// let mut spec = EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10);
+    /// spec.program = vec![talk];
+    /// let ev = c.schedule_event(spec, now)?;
+    /// c.mark_held(ev, now + Duration::days(3))?;
+    /// let video = Resource { kind: ResourceKind::Recording, title: "Vidéo".into(), url: "https://intra/v".into() };
+    /// let refused = c.publish_report(ev, "Compte-rendu", vec![video.clone()], now + Duration::days(4));
+    /// assert_eq!(refused.unwrap_err().kind(), "recording_consent_missing");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn publish_report(
         &mut self,
         id: EventId,
@@ -222,6 +275,21 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         self.check_long_text("summary", summary)?;
+        if resources.iter().any(|r| r.kind == ResourceKind::Recording) {
+            let event = self.event_checked(id)?;
+            if !event.recording_allowed() {
+                let speakers = event
+                    .program
+                    .iter()
+                    .flat_map(|item| &item.speakers)
+                    .filter(|s| !s.recording_consent)
+                    .count();
+                return Err(StateError::RecordingConsentMissing {
+                    speakers: u32::try_from(speakers).unwrap_or(u32::MAX),
+                }
+                .into());
+            }
+        }
         for r in &resources {
             self.check_text("resource.title", &r.title)?;
             self.check_text("resource.url", &r.url)?;
@@ -232,6 +300,54 @@ impl Community {
             published_at: at,
         };
         self.transition(id, EventState::Reported, at, Some(report))
+    }
+
+    /// The attendees the compte-rendu of an event may name at `at`: those
+    /// checked in whose consent to the publication of their name holds at
+    /// `at`; the others are counted, not named.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// use cimi_core::{member::ConsentKind, registration::RegistrationRequest};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// # let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// let ask = |email: &str, given: &str| RegistrationRequest::new(email)
+    ///     .names("Martin", given).affiliation("DNUM", "attaché", "chef de projet").acknowledging_all();
+    /// let alice = c.register(ev, &ask("alice@interieur.gouv.fr", "Alice"), now)?.registration;
+    /// let bob = c.register(ev, &ask("bob@interieur.gouv.fr", "Bob"), now)?.registration;
+    /// c.set_consent(alice.member, ConsentKind::NamePublication, true, now)?;
+    /// let doors = now + Duration::days(2);
+    /// c.check_in(alice.id, doors)?;
+    /// c.check_in(bob.id, doors)?;
+    /// let listed = c.report_attendees(ev, doors)?;
+    /// assert_eq!((listed.named, listed.unnamed), (vec!["Alice Martin".to_string()], 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn report_attendees(
+        &self,
+        event: EventId,
+        at: DateTime<Utc>,
+    ) -> Result<ReportAttendees, Error> {
+        self.event_checked(event)?;
+        let mut out = ReportAttendees {
+            named: Vec::new(),
+            unnamed: 0,
+        };
+        for r in self.registrations(event) {
+            if r.checked_in_at.is_none() || r.status != RegistrationStatus::Confirmed {
+                continue;
+            }
+            match self.member(r.member) {
+                Some(m) if !m.is_erased() && m.has_consent(ConsentKind::NamePublication, at) => {
+                    out.named.push(m.display_name())
+                }
+                _ => out.unnamed = out.unnamed.saturating_add(1),
+            }
+        }
+        Ok(out)
     }
 
     /// Cancels an event that has not been held.

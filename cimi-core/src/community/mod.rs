@@ -62,6 +62,7 @@ pub(crate) use book::FastMap;
 use book::{Book, EMPTY_BOOK};
 use invariants::*;
 pub(crate) use ledger::Ledger;
+pub use events::ReportAttendees;
 pub use registrations::{Cancellation, Occupancy, RegistrationOutcome};
 use validate::*;
 

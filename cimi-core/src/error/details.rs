@@ -147,6 +147,9 @@ impl Error {
                     ("requested", int(*requested)),
                 ],
                 StateError::RemoteInUse { remote } => vec![("remote", int(*remote))],
+                StateError::RecordingConsentMissing { speakers } => {
+                    vec![("speakers", int(*speakers))]
+                }
                 StateError::AudienceInUse { audience, event } => {
                     vec![("audience", text(audience)), ("event", int(event.get()))]
                 }

@@ -127,6 +127,15 @@ pub enum StateError {
         /// Quota requested.
         requested: u32,
     },
+    /// A recording cannot be published in a compte-rendu: some speakers of the
+    /// program did not consent to being recorded.
+    #[error(
+        "the recording cannot be published: {speakers} speakers of the program did not consent to being recorded (a program without speakers allows no recording)"
+    )]
+    RecordingConsentMissing {
+        /// How many speakers did not consent.
+        speakers: u32,
+    },
     /// Remote places are held: the broadcast cannot be removed or shrunk below them.
     #[error("{remote} remote places are confirmed; the broadcast cannot go below that")]
     RemoteInUse {
@@ -173,6 +182,7 @@ impl StateError {
             StateError::CapacityBelowConfirmed { .. } => "capacity_below_confirmed",
             StateError::QuotaBelowConfirmed { .. } => "quota_below_confirmed",
             StateError::RemoteInUse { .. } => "remote_in_use",
+            StateError::RecordingConsentMissing { .. } => "recording_consent_missing",
             StateError::AudienceInUse { .. } => "audience_in_use",
             StateError::DuplicateMember => "duplicate_member",
             StateError::MemberErased => "member_erased",
@@ -217,6 +227,9 @@ impl StateError {
             ),
             StateError::RemoteInUse { remote } => format!(
                 "{remote} places à distance sont confirmées ; la diffusion ne peut pas descendre en dessous"
+            ),
+            StateError::RecordingConsentMissing { speakers } => format!(
+                "l'enregistrement ne peut pas être publié : {speakers} intervenants du programme n'ont pas accepté d'être enregistrés (un programme sans intervenant n'autorise aucun enregistrement)"
             ),
             StateError::AudienceInUse { audience, event } => format!(
                 "les quotas de l'événement à venir {event} nomment le public « {audience} », que les nouveaux statuts ne définissent pas ; modifiez d'abord les quotas de l'événement"

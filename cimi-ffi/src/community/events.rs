@@ -414,6 +414,36 @@ pub fn event_spec(
     }
 }
 
+/// The attendees a compte-rendu may name (the core's `ReportAttendees`):
+/// those checked in who consented to the publication of their name; the
+/// others are counted.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReportAttendees {
+    /// The names, given name first, in the order of registration.
+    pub named: Vec<String>,
+    /// How many other attendees.
+    pub unnamed: i32,
+}
+
+/// Counts only: the names are personal data.
+impl std::fmt::Debug for ReportAttendees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportAttendees")
+            .field("named", &self.named.len())
+            .field("unnamed", &self.unnamed)
+            .finish()
+    }
+}
+
+impl From<cimi_core::community::ReportAttendees> for ReportAttendees {
+    fn from(a: cimi_core::community::ReportAttendees) -> Self {
+        ReportAttendees {
+            named: a.named,
+            unnamed: count_i32(a.unnamed),
+        }
+    }
+}
+
 #[uniffi::export]
 impl Community {
     /// Schedules an event; returns its identifier. Unless `spec.draft`, it
@@ -542,7 +572,10 @@ impl Community {
         self.write(|c| c.mark_held(id, at))
     }
 
-    /// Publishes the compte-rendu of a held event.
+    /// Publishes the compte-rendu of a held event. A recording among the
+    /// resources is refused (`CimiException.InvalidState`, kind
+    /// `recording_consent_missing`) unless every speaker of the program
+    /// consented to being recorded.
     pub fn publish_report(
         &self,
         event_id: i64,
@@ -554,6 +587,19 @@ impl Community {
         let at = instant(at_ms, "at_ms")?;
         let resources = resources.into_iter().map(Into::into).collect();
         self.write(|c| c.publish_report(id, &summary, resources, at))
+    }
+
+    /// The attendees the compte-rendu may name at `at_ms`: those checked in
+    /// whose consent to the publication of their name holds; the others are
+    /// counted.
+    pub fn report_attendees(
+        &self,
+        event_id: i64,
+        at_ms: i64,
+    ) -> Result<ReportAttendees, CimiError> {
+        let id = convert::event_id(event_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.read(|c| Ok(c.report_attendees(id, at)?.into()))
     }
 
     /// Cancels an event that has not been held.
