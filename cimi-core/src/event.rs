@@ -732,6 +732,16 @@ pub struct Event {
     /// Compte-rendu, once reported.
     #[serde(default)]
     pub report: Option<Report>,
+    /// How many times what a calendar entry shows changed since the event
+    /// was scheduled (its time, title, venue, video link or program, or its
+    /// cancellation): the iCalendar `SEQUENCE`, so that calendar clients
+    /// update their entry instead of adding a second one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Event {
@@ -756,7 +766,18 @@ impl Event {
             },
             created_at: at,
             report: None,
+            revision: 0,
         }
+    }
+
+    /// Whether `other` shows differently in a calendar: its time, title,
+    /// venue, video link or program differ.
+    pub(crate) fn calendar_differs(&self, other: &Event) -> bool {
+        self.schedule != other.schedule
+            || self.title != other.title
+            || self.venue != other.venue
+            || self.remote != other.remote
+            || self.program != other.program
     }
 
     /// Recording is allowed only when there is at least one speaker and every

@@ -8,7 +8,7 @@ use crate::change::{Action, Record};
 use crate::error::{Error, StateError};
 use crate::event::{
     Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, ResourceKind,
-    Venue,
+    Schedule, Venue,
 };
 use crate::ids::{EventId, RegistrationId};
 use crate::member::ConsentKind;
@@ -74,14 +74,47 @@ impl Community {
         at: DateTime<Utc>,
         edit: impl FnOnce(&mut Event, &Book) -> Result<(), Error>,
     ) -> Result<Vec<RegistrationId>, Error> {
-        let mut e = self.event_checked(id)?.clone();
+        let before = self.event_checked(id)?;
+        let mut e = before.clone();
         if !e.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
         edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
+        if e.calendar_differs(before) {
+            e.revision = e.revision.saturating_add(1);
+        }
         self.check_event(&e)?;
         self.commit_within_limits(Action::EventUpdated, at, Record::Event(Box::new(e)))?;
         Ok(self.promote(id, at))
+    }
+
+    /// Moves an event that is still to be held to another time. Its
+    /// calendar entries follow (a higher `SEQUENCE`, see
+    /// [`Event::revision`]); the registrations stay.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// let later = Schedule::new(now + Duration::days(9), now + Duration::days(9) + Duration::hours(2))?;
+    /// c.reschedule(ev, later, now)?;
+    /// assert_eq!((c.event(ev).unwrap().schedule, c.event(ev).unwrap().revision), (later, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reschedule(
+        &mut self,
+        id: EventId,
+        schedule: Schedule,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.schedule = schedule;
+            Ok(())
+        })
+        .map(|_| ())
     }
 
     /// Changes the seat capacity; growing it promotes waiting registrations,
@@ -221,6 +254,9 @@ impl Community {
             return Err(StateError::EventNotStarted.into());
         }
         e.state = to;
+        if to == EventState::Cancelled {
+            e.revision = e.revision.saturating_add(1);
+        }
         if report.is_some() {
             e.report = report;
         }

@@ -60,9 +60,9 @@ mod watch;
 pub use crate::member::MemberProfile;
 pub(crate) use book::FastMap;
 use book::{Book, EMPTY_BOOK};
+pub use events::ReportAttendees;
 use invariants::*;
 pub(crate) use ledger::Ledger;
-pub use events::ReportAttendees;
 pub use registrations::{Cancellation, Occupancy, RegistrationOutcome};
 use validate::*;
 

@@ -50,7 +50,10 @@ mod vevent;
 mod writer;
 
 pub use encoding::{canonical_text, escape_text, fold, unescape_text, unfold};
-pub use export::{calendar, event, invitation, whole_calendar};
+pub use export::{
+    IcalOptions, calendar, calendar_with, event, event_with, invitation, invitation_with,
+    whole_calendar, whole_calendar_with,
+};
 pub use vevent::event_uid;
 
 /// Longest physical line, in octets, CRLF excluded (RFC 5545 §3.1).

@@ -161,21 +161,28 @@ fn location(v: &crate::event::Venue) -> String {
     }
 }
 
-/// One VEVENT. `attendee` is the registration of an invitation.
+/// One VEVENT. `attendee` is the registration of an invitation; `reminder`
+/// adds a VALARM that long before the start.
 pub(super) fn vevent(
     w: &mut Writer,
     community: &Community,
     event: &Event,
     now: DateTime<Utc>,
     invite: Option<(&Registration, &EmailAddress, &str, &EmailAddress)>,
+    reminder: Option<chrono::Duration>,
 ) {
-    let cancelled = event.state == EventState::Cancelled
-        || invite.is_some_and(|(r, ..)| r.status == RegistrationStatus::Cancelled);
+    let registration_cancelled =
+        invite.is_some_and(|(r, ..)| r.status == RegistrationStatus::Cancelled);
+    let cancelled = event.state == EventState::Cancelled || registration_cancelled;
+    // The event's revision, one more for an attendee whose registration was
+    // cancelled while the event stands (their entry is withdrawn).
+    let sequence = u64::from(event.revision)
+        + u64::from(registration_cancelled && event.state != EventState::Cancelled);
     w.begin("VEVENT");
     w.line("UID", &[], &escape_text(&event_uid(community, event.id)));
     w.line("DTSTAMP", &[], &utc(now));
     w.line("CREATED", &[], &utc(event.created_at));
-    w.line("SEQUENCE", &[], if cancelled { "1" } else { "0" });
+    w.line("SEQUENCE", &[], &sequence.to_string());
     w.time("DTSTART", event.schedule.starts_at);
     w.time("DTEND", event.schedule.ends_at);
     w.text("SUMMARY", &event.title);
@@ -225,5 +232,36 @@ pub(super) fn vevent(
         params.push(("RSVP", "FALSE".into()));
         w.line("ATTENDEE", &params, &mailto(attendee));
     }
+    if let Some(before) = reminder.filter(|_| !cancelled) {
+        w.begin("VALARM");
+        w.line("ACTION", &[], "DISPLAY");
+        w.text("DESCRIPTION", &event.title);
+        w.line("TRIGGER", &[], &trigger(before));
+        w.end("VALARM");
+    }
     w.end("VEVENT");
+}
+
+/// A TRIGGER before the start (RFC 5545 §3.3.6 duration): `-PT30M`, `-P1DT2H`.
+fn trigger(before: chrono::Duration) -> String {
+    let secs = before.num_seconds().max(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (h, m, s) = (rest / 3600, rest % 3600 / 60, rest % 60);
+    let mut out = String::from("-P");
+    if days > 0 {
+        out.push_str(&format!("{days}D"));
+    }
+    if rest > 0 || days == 0 {
+        out.push('T');
+        if h > 0 {
+            out.push_str(&format!("{h}H"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}M"));
+        }
+        if s > 0 || (h == 0 && m == 0) {
+            out.push_str(&format!("{s}S"));
+        }
+    }
+    out
 }
