@@ -26,6 +26,7 @@ use chrono_tz::Europe::Paris;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::address::AddressPattern;
 use crate::i18n::Lang;
 use crate::ids::EventId;
 
@@ -577,6 +578,70 @@ pub struct Report {
     pub published_at: DateTime<Utc>,
 }
 
+/// Who an event admits, besides or instead of the statutes' registration
+/// policy: its own address patterns, and the audiences it is open to. The
+/// default admits whoever the statutes admit.
+///
+/// The 2020 conference was open "aux agents du ministère de l'intérieur et aux
+/// autres ministères"; a workshop may be reserved to the home ministry
+/// (`audiences: ["interieur"]`); another event may admit listed local
+/// authorities' domains (`allowed` with `replaces_policy`).
+///
+/// ```
+/// use cimi_core::event::Admission;
+/// let home_only = Admission::default().audiences(["interieur"]);
+/// let towns = Admission::default().allowing(["*@paris.fr".parse()?, "*@lyon.fr".parse()?]).replacing_policy();
+/// assert!(Admission::default().is_open() && !home_only.is_open() && towns.replaces_policy);
+/// # Ok::<(), cimi_core::address::PatternError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Admission {
+    /// The event's own allowed address patterns (none: no rule of its own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<AddressPattern>,
+    /// The audiences admitted (identifiers of the statutes' audiences;
+    /// none: every audience, and addresses in no audience).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<String>,
+    /// Whether `allowed` replaces the statutes' policy; otherwise it narrows
+    /// it (the statutes and the event must both allow the address).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub replaces_policy: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Admission {
+    /// Whether the event admits whoever the statutes admit (no rule of its own).
+    pub fn is_open(&self) -> bool {
+        self.allowed.is_empty() && self.audiences.is_empty()
+    }
+
+    /// With these allowed address patterns.
+    pub fn allowing(mut self, patterns: impl IntoIterator<Item = AddressPattern>) -> Self {
+        self.allowed = patterns.into_iter().collect();
+        self
+    }
+
+    /// Admitting only these audiences.
+    pub fn audiences<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.audiences = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The allowed patterns replace the statutes' policy instead of narrowing it.
+    pub fn replacing_policy(mut self) -> Self {
+        self.replaces_policy = true;
+        self
+    }
+}
+
 /// What is needed to schedule an event.
 ///
 /// By default the event opens for registration at once, with no window, a
@@ -617,6 +682,8 @@ pub struct EventSpec {
     pub program: Vec<ProgramItem>,
     /// Stay a draft instead of opening at once.
     pub draft: bool,
+    /// Who the event admits (default: whoever the statutes admit).
+    pub admission: Admission,
 }
 
 impl EventSpec {
@@ -640,6 +707,7 @@ impl EventSpec {
             waitlist: true,
             program: Vec::new(),
             draft: false,
+            admission: Admission::default(),
         }
     }
 
@@ -664,6 +732,12 @@ impl EventSpec {
     /// With a program item appended.
     pub fn with_item(mut self, item: ProgramItem) -> Self {
         self.program.push(item);
+        self
+    }
+
+    /// Admitting whom `admission` says (see [`Admission`]).
+    pub fn with_admission(mut self, admission: Admission) -> Self {
+        self.admission = admission;
         self
     }
 
@@ -738,6 +812,9 @@ pub struct Event {
     /// update their entry instead of adding a second one.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub revision: u32,
+    /// Who the event admits, besides or instead of the statutes' policy.
+    #[serde(default, skip_serializing_if = "Admission::is_open")]
+    pub admission: Admission,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -767,6 +844,7 @@ impl Event {
             created_at: at,
             report: None,
             revision: 0,
+            admission: spec.admission,
         }
     }
 

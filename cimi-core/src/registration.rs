@@ -503,6 +503,20 @@ pub enum Refusal {
     /// Remote attendance was asked but remote places are gone.
     #[error("no remote place is left")]
     RemoteFull,
+    /// The event admits only some addresses, and not this one.
+    #[error("this event admits only the addresses {allowed}")]
+    NotAdmittedByEvent {
+        /// The event's patterns, for the reader.
+        allowed: String,
+    },
+    /// The event admits only some audiences, and not the person's.
+    #[error("this event admits only the audiences {admitted} (this address belongs to {})", if audience.is_empty() { "none" } else { audience.as_str() })]
+    AudienceNotAdmitted {
+        /// The person's audience (empty: none).
+        audience: String,
+        /// The audiences the event admits, for the reader.
+        admitted: String,
+    },
 }
 
 impl Refusal {
@@ -521,6 +535,8 @@ impl Refusal {
             Refusal::EventFull => "event_full",
             Refusal::RemoteUnavailable => "remote_unavailable",
             Refusal::RemoteFull => "remote_full",
+            Refusal::NotAdmittedByEvent { .. } => "address_not_admitted",
+            Refusal::AudienceNotAdmitted { .. } => "audience_not_admitted",
         }
     }
 
@@ -564,6 +580,17 @@ impl Refusal {
             Refusal::EventFull => "l'événement est complet".into(),
             Refusal::RemoteUnavailable => "l'événement n'est pas diffusé à distance".into(),
             Refusal::RemoteFull => "il ne reste plus de place à distance".into(),
+            Refusal::NotAdmittedByEvent { allowed } => {
+                format!("cet événement n'admet que les adresses {allowed}")
+            }
+            Refusal::AudienceNotAdmitted { audience, admitted } => format!(
+                "cet événement n'admet que les publics {admitted} (cette adresse relève de {})",
+                if audience.is_empty() {
+                    "aucun"
+                } else {
+                    audience.as_str()
+                }
+            ),
         }
     }
 
@@ -595,6 +622,13 @@ impl Refusal {
             Refusal::EventFull,
             Refusal::RemoteUnavailable,
             Refusal::RemoteFull,
+            Refusal::NotAdmittedByEvent {
+                allowed: "*@*.interieur.gouv.fr".into(),
+            },
+            Refusal::AudienceNotAdmitted {
+                audience: "other_ministries".into(),
+                admitted: "interieur".into(),
+            },
         ]
     }
 }

@@ -7,8 +7,8 @@ use super::*;
 use crate::change::{Action, Record};
 use crate::error::{Error, StateError};
 use crate::event::{
-    Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource, ResourceKind,
-    Schedule, Venue,
+    Admission, Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource,
+    ResourceKind, Schedule, Venue,
 };
 use crate::ids::{EventId, RegistrationId};
 use crate::member::ConsentKind;
@@ -112,6 +112,21 @@ impl Community {
     ) -> Result<(), Error> {
         self.update_event(id, at, |e, _| {
             e.schedule = schedule;
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Changes who an event still to be held admits (see [`Admission`]).
+    /// Registrations already made stay: the rule judges the requests to come.
+    pub fn set_admission(
+        &mut self,
+        id: EventId,
+        admission: Admission,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.update_event(id, at, |e, _| {
+            e.admission = admission;
             Ok(())
         })
         .map(|_| ())

@@ -214,7 +214,7 @@ impl Community {
     /// Existing registrations are kept as they are, even those the new policy
     /// would refuse or whose audience the new statutes drop: they record what
     /// the statutes of their time allowed. Past events keep their quotas too.
-    /// An upcoming event's quotas, though, must name audiences of the new
+    /// An upcoming event's quotas and admitted audiences, though, must name audiences of the new
     /// statutes: [`StateError::AudienceInUse`] names the first that does not
     /// (change its quotas with [`set_quota`](Self::set_quota) first).
     ///
@@ -232,7 +232,12 @@ impl Community {
     pub fn replace_statutes(&mut self, statutes: Statutes, at: DateTime<Utc>) -> Result<(), Error> {
         statutes.validate()?;
         for e in self.events.values().filter(|e| e.state.is_upcoming()) {
-            if let Some(aud) = e.quotas.keys().find(|a| statutes.audience(a).is_none()) {
+            if let Some(aud) = e
+                .quotas
+                .keys()
+                .chain(&e.admission.audiences)
+                .find(|a| statutes.audience(a).is_none())
+            {
                 return Err(StateError::AudienceInUse {
                     audience: aud.to_string(),
                     event: e.id,

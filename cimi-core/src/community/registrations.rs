@@ -234,7 +234,12 @@ impl Community {
         let ev = event_in(&self.events, event)?;
         let email =
             EmailAddress::parse(&req.email).map_err(|reason| Refusal::InvalidAddress { reason })?;
-        let Some(audience) = self.rules.admit(&email).map(Option::<&Text>::cloned) else {
+        let admitted = if ev.admission.is_open() {
+            self.rules.admit(&email).map(Option::<&Text>::cloned)
+        } else {
+            self.admit_to_event(ev, &email)?
+        };
+        let Some(audience) = admitted else {
             let allowed = self
                 .statutes
                 .policy
@@ -328,6 +333,46 @@ impl Community {
             registration,
             already_registered: false,
         })
+    }
+
+    /// Who an event with an admission of its own admits: `None` when the
+    /// statutes' policy refuses the address (and the event's patterns do not
+    /// replace it), else the person's audience; the event's own refusals
+    /// (`address_not_admitted`, `audience_not_admitted`) say which rule refused.
+    fn admit_to_event(
+        &self,
+        ev: &Event,
+        email: &EmailAddress,
+    ) -> Result<Option<Option<Text>>, Refusal> {
+        let rules = &ev.admission;
+        if !rules.allowed.is_empty() && !rules.allowed.iter().any(|p| p.matches(email)) {
+            let allowed = rules
+                .allowed
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(Refusal::NotAdmittedByEvent { allowed });
+        }
+        let audience = if rules.replaces_policy && !rules.allowed.is_empty() {
+            self.rules.audience(email).cloned()
+        } else {
+            match self.rules.admit(email) {
+                Some(audience) => audience.cloned(),
+                None => return Ok(None),
+            }
+        };
+        if !rules.audiences.is_empty()
+            && !audience
+                .as_deref()
+                .is_some_and(|a| rules.audiences.iter().any(|x| x == a))
+        {
+            return Err(Refusal::AudienceNotAdmitted {
+                audience: audience.as_deref().unwrap_or_default().to_string(),
+                admitted: rules.audiences.join(", "),
+            });
+        }
+        Ok(Some(audience))
     }
 
     /// Judges a batch of requests for one event, in order, all at `at`, as

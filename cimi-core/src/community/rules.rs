@@ -56,6 +56,16 @@ impl RegistrationRules {
             .map(|id| id.as_str())
     }
 
+    /// The first audience the address belongs to, if any, whatever the
+    /// policy says (for an event whose own patterns replace it).
+    pub(crate) fn audience(&self, address: &EmailAddress) -> Option<&crate::text::Text> {
+        let (local, domain) = address.parts();
+        self.audiences
+            .iter()
+            .find(|(_, set)| set.matches_parts(local, domain))
+            .map(|(id, _)| id)
+    }
+
     /// `None` when the policy refuses the address, else the first audience
     /// it belongs to, if any.
     pub(crate) fn admit(&self, address: &EmailAddress) -> Option<Option<&crate::text::Text>> {

@@ -350,6 +350,16 @@ impl Community {
                 format!("au plus {MAX_CAPACITY}"),
             ));
         }
+        for aud in &e.admission.audiences {
+            // A past event keeps the admission of the statutes of its time.
+            if e.state.is_upcoming() && self.statutes.audience(aud).is_none() {
+                return Err(Error::input(
+                    "admission.audiences",
+                    format!("unknown audience '{aud}'"),
+                    format!("public « {aud} » inconnu"),
+                ));
+            }
+        }
         for (aud, q) in &e.quotas {
             // A past event keeps the quotas of the statutes of its time.
             if e.state.is_upcoming() && self.statutes.audience(aud).is_none() {

@@ -87,7 +87,11 @@ impl Error {
         match self {
             Error::Refused(refusal) => match refusal {
                 Refusal::InvalidAddress { reason } => vec![("reason", text(reason.kind()))],
-                Refusal::AddressNotAllowed { allowed } => vec![("allowed", text(allowed))],
+                Refusal::AddressNotAllowed { allowed }
+                | Refusal::NotAdmittedByEvent { allowed } => vec![("allowed", text(allowed))],
+                Refusal::AudienceNotAdmitted { audience, admitted } => {
+                    vec![("audience", text(audience)), ("admitted", text(admitted))]
+                }
                 Refusal::MissingField { field } | Refusal::InvalidField { field } => {
                     vec![("field", text(field.name()))]
                 }

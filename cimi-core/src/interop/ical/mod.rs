@@ -103,6 +103,8 @@ pub const PROPERTY_NAMES: &[&str] = &[
     "CATEGORIES",
     "TRANSP",
     "CLASS",
+    "ACTION",
+    "TRIGGER",
     "ORGANIZER",
     "ATTENDEE",
 ];

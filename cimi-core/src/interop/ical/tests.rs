@@ -93,6 +93,7 @@ fn check_hostile(hostile: &str) {
         &event,
         at,
         Some((&registration, &address, hostile, &address)),
+        Some(chrono::Duration::minutes(30)),
     );
     let out = w.finish();
     assert!(out.ends_with("\r\n"));
