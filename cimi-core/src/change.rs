@@ -61,6 +61,10 @@ pub enum Action {
     Promoted,
     /// A registrant checked in.
     CheckedIn,
+    /// An organiser approved a pending registration (a moderated event).
+    Approved,
+    /// An organiser rejected a pending registration, with a reason.
+    Rejected,
     /// Someone asked for help.
     HelpAsked,
     /// A help request was referred to members.
@@ -93,6 +97,8 @@ impl Action {
             Action::Cancelled => "cancelled",
             Action::Promoted => "promoted",
             Action::CheckedIn => "checked_in",
+            Action::Approved => "approved",
+            Action::Rejected => "rejected",
             Action::HelpAsked => "help_asked",
             Action::HelpReferred => "help_referred",
             Action::HelpResolved => "help_resolved",

@@ -684,6 +684,9 @@ pub struct EventSpec {
     pub draft: bool,
     /// Who the event admits (default: whoever the statutes admit).
     pub admission: Admission,
+    /// Whether each request waits for an organiser's approval (`pending`)
+    /// before getting a seat or a place in the waiting list.
+    pub moderated: bool,
 }
 
 impl EventSpec {
@@ -708,6 +711,7 @@ impl EventSpec {
             program: Vec::new(),
             draft: false,
             admission: Admission::default(),
+            moderated: false,
         }
     }
 
@@ -732,6 +736,12 @@ impl EventSpec {
     /// With a program item appended.
     pub fn with_item(mut self, item: ProgramItem) -> Self {
         self.program.push(item);
+        self
+    }
+
+    /// Each request waits for an organiser's approval.
+    pub fn moderated(mut self) -> Self {
+        self.moderated = true;
         self
     }
 
@@ -815,6 +825,9 @@ pub struct Event {
     /// Who the event admits, besides or instead of the statutes' policy.
     #[serde(default, skip_serializing_if = "Admission::is_open")]
     pub admission: Admission,
+    /// Whether each request waits for an organiser's approval.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub moderated: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -845,6 +858,7 @@ impl Event {
             report: None,
             revision: 0,
             admission: spec.admission,
+            moderated: spec.moderated,
         }
     }
 

@@ -278,8 +278,10 @@ pub enum RegistrationStatus {
     Confirmed,
     /// Waiting for a seat.
     Waitlisted,
-    /// Cancelled by the registrant.
+    /// Cancelled by the registrant, an organiser, or rejected by moderation.
     Cancelled,
+    /// Waiting for an organiser's approval (a moderated event).
+    Pending,
 }
 
 impl RegistrationStatus {
@@ -289,6 +291,7 @@ impl RegistrationStatus {
             RegistrationStatus::Confirmed => "confirmed",
             RegistrationStatus::Waitlisted => "waitlisted",
             RegistrationStatus::Cancelled => "cancelled",
+            RegistrationStatus::Pending => "pending",
         }
     }
 
@@ -298,6 +301,9 @@ impl RegistrationStatus {
             RegistrationStatus::Confirmed => lang.pick("confirmé", "confirmed"),
             RegistrationStatus::Waitlisted => lang.pick("en liste d'attente", "waitlisted"),
             RegistrationStatus::Cancelled => lang.pick("annulé", "cancelled"),
+            RegistrationStatus::Pending => {
+                lang.pick("en attente de validation", "pending approval")
+            }
         }
     }
 }
@@ -408,6 +414,10 @@ pub struct Registration {
     /// When the registrant checked in, if they did.
     #[serde(default)]
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Why an organiser rejected the request (a moderated event), as they
+    /// wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Box<str>>,
 }
 
 impl Registration {
@@ -419,6 +429,21 @@ impl Registration {
     /// Whether it holds a seat in the room.
     pub fn holds_seat(&self) -> bool {
         self.status == RegistrationStatus::Confirmed && self.seat == Some(Seat::OnSite)
+    }
+
+    /// What the person is told of a rejection, in their language, with the
+    /// organiser's reason; `None` when the request was not rejected.
+    ///
+    /// ```
+    /// # fn f(r: &cimi_core::registration::Registration) -> Option<String> {
+    /// r.rejection_message(cimi_core::Lang::Fr)
+    /// # }
+    /// ```
+    pub fn rejection_message(&self, lang: Lang) -> Option<String> {
+        self.rejection.as_deref().map(|reason| match lang {
+            Lang::Fr => format!("Votre demande d'inscription n'a pas été retenue : {reason}"),
+            _ => format!("Your registration request was not accepted: {reason}"),
+        })
     }
 
     /// Attendance, given whether the event was held.

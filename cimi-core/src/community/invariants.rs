@@ -66,7 +66,10 @@ pub(super) fn check_registration_shape(r: &Registration) -> Result<(), String> {
         }
         RegistrationStatus::Waitlisted => r.seat.is_none() && r.waiting_for_seat,
         RegistrationStatus::Cancelled => r.seat.is_none() && !r.waiting_for_seat,
-    };
+        RegistrationStatus::Pending => {
+            r.seat.is_none() && !r.waiting_for_seat && r.confirmed_at.is_none()
+        }
+    } && (r.rejection.is_none() || r.status == RegistrationStatus::Cancelled);
     if ok {
         Ok(())
     } else {

@@ -262,43 +262,13 @@ impl Community {
         Self::check_window(ev, at)?;
         let values = self.check_fields(req)?;
 
-        let book = self.books.get(&event).unwrap_or(&EMPTY_BOOK);
-        let room = book.has_room(ev, &audience);
-        let remote_room = book.remote_has_room(ev);
-        let (status, seat, waiting) = match req.attendance {
-            AttendanceMode::OnSite => {
-                if room {
-                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
-                } else if ev.waitlist {
-                    (RegistrationStatus::Waitlisted, None, true)
-                } else {
-                    return Err(Refusal::EventFull.into());
-                }
+        let (status, seat, waiting) = if ev.moderated {
+            if req.attendance == AttendanceMode::Remote && ev.remote.is_none() {
+                return Err(Refusal::RemoteUnavailable.into());
             }
-            AttendanceMode::Remote => {
-                if ev.remote.is_none() {
-                    return Err(Refusal::RemoteUnavailable.into());
-                }
-                if !remote_room {
-                    return Err(Refusal::RemoteFull.into());
-                }
-                (RegistrationStatus::Confirmed, Some(Seat::Remote), false)
-            }
-            AttendanceMode::OnSiteOrRemote => {
-                if room {
-                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
-                } else if remote_room {
-                    (
-                        RegistrationStatus::Confirmed,
-                        Some(Seat::Remote),
-                        ev.waitlist,
-                    )
-                } else if ev.waitlist {
-                    (RegistrationStatus::Waitlisted, None, true)
-                } else {
-                    return Err(Refusal::EventFull.into());
-                }
-            }
+            (RegistrationStatus::Pending, None, false)
+        } else {
+            self.decide_seat(ev, &audience, req.attendance)?
         };
 
         // Membership de fait: create or refresh.
@@ -327,12 +297,139 @@ impl Community {
             promoted_at: None,
             cancelled_at: None,
             checked_in_at: None,
+            rejection: None,
         };
         self.commit_registration(Action::Registered, at, registration.clone());
         Ok(RegistrationOutcome {
             registration,
             already_registered: false,
         })
+    }
+
+    /// Where a request goes now by the usual rules: a seat, a remote place,
+    /// the waiting list, or a refusal (full, no broadcast).
+    fn decide_seat(
+        &self,
+        ev: &Event,
+        audience: &Option<Text>,
+        mode: AttendanceMode,
+    ) -> Result<(RegistrationStatus, Option<Seat>, bool), Refusal> {
+        let book = self.books.get(&ev.id).unwrap_or(&EMPTY_BOOK);
+        let room = book.has_room(ev, audience);
+        let remote_room = book.remote_has_room(ev);
+        Ok(match mode {
+            AttendanceMode::OnSite => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull);
+                }
+            }
+            AttendanceMode::Remote => {
+                if ev.remote.is_none() {
+                    return Err(Refusal::RemoteUnavailable);
+                }
+                if !remote_room {
+                    return Err(Refusal::RemoteFull);
+                }
+                (RegistrationStatus::Confirmed, Some(Seat::Remote), false)
+            }
+            AttendanceMode::OnSiteOrRemote => {
+                if room {
+                    (RegistrationStatus::Confirmed, Some(Seat::OnSite), false)
+                } else if remote_room {
+                    (
+                        RegistrationStatus::Confirmed,
+                        Some(Seat::Remote),
+                        ev.waitlist,
+                    )
+                } else if ev.waitlist {
+                    (RegistrationStatus::Waitlisted, None, true)
+                } else {
+                    return Err(Refusal::EventFull);
+                }
+            }
+        })
+    }
+
+    /// Approves a pending request (a moderated event): it gets a seat, a
+    /// remote place or a place in the waiting list by the usual rules at
+    /// `at`. When those rules refuse it (full without a waiting list), the
+    /// approval fails with that refusal and the request stays pending.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// let ev = c.schedule_event(EventSpec::new(EventKind::Workshop, "Rust", when, 10).moderated(), now)?;
+    /// let ask = RegistrationRequest::new("alice@interieur.gouv.fr").names("Martin", "Alice")
+    ///     .affiliation("DNUM", "attachée", "cheffe de projet").acknowledging_all();
+    /// let r = c.register(ev, &ask, now)?.registration;
+    /// assert_eq!(r.status, RegistrationStatus::Pending);
+    /// assert_eq!(c.approve(r.id, now)?.status, RegistrationStatus::Confirmed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn approve(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
+        let r = self.pending(id)?;
+        let ev = self.event_checked(r.event)?;
+        if !ev.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        let (status, seat, waiting) = self.decide_seat(ev, &r.audience, r.mode)?;
+        let mut r = r.clone();
+        r.status = status;
+        r.seat = seat;
+        r.waiting_for_seat = waiting;
+        r.confirmed_at = (status == RegistrationStatus::Confirmed).then_some(at);
+        self.commit_registration(Action::Approved, at, r.clone());
+        Ok(r)
+    }
+
+    /// Rejects a pending request (a moderated event) with the organiser's
+    /// reason, kept with the registration and shown to the person
+    /// ([`Registration::rejection_message`]).
+    pub fn reject(
+        &mut self,
+        id: RegistrationId,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::input(
+                "reason",
+                "must not be blank",
+                "ne doit pas être vide",
+            ));
+        }
+        self.check_text("reason", reason)?;
+        let mut r = self.pending(id)?.clone();
+        r.status = RegistrationStatus::Cancelled;
+        r.cancelled_at = Some(at);
+        r.rejection = Some(reason.into());
+        self.commit_registration(Action::Rejected, at, r.clone());
+        Ok(r)
+    }
+
+    /// A registration waiting for approval, or why not.
+    fn pending(&self, id: RegistrationId) -> Result<&Registration, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        if r.status != RegistrationStatus::Pending {
+            return Err(StateError::NotPending.into());
+        }
+        Ok(r)
     }
 
     /// Who an event with an admission of its own admits: `None` when the
@@ -483,7 +580,9 @@ impl Community {
             .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
         match r.status {
             RegistrationStatus::Cancelled => return Err(StateError::RegistrationCancelled.into()),
-            RegistrationStatus::Waitlisted => return Err(StateError::NotConfirmed.into()),
+            RegistrationStatus::Waitlisted | RegistrationStatus::Pending => {
+                return Err(StateError::NotConfirmed.into());
+            }
             _ => {}
         }
         let ev = self.event_checked(r.event)?;

@@ -127,6 +127,10 @@ pub enum StateError {
         /// Quota requested.
         requested: u32,
     },
+    /// Only a pending registration (a moderated event's request) can be
+    /// approved or rejected.
+    #[error("the registration is not waiting for approval")]
+    NotPending,
     /// A recording cannot be published in a compte-rendu: some speakers of the
     /// program did not consent to being recorded.
     #[error(
@@ -183,6 +187,7 @@ impl StateError {
             StateError::QuotaBelowConfirmed { .. } => "quota_below_confirmed",
             StateError::RemoteInUse { .. } => "remote_in_use",
             StateError::RecordingConsentMissing { .. } => "recording_consent_missing",
+            StateError::NotPending => "not_pending",
             StateError::AudienceInUse { .. } => "audience_in_use",
             StateError::DuplicateMember => "duplicate_member",
             StateError::MemberErased => "member_erased",
@@ -228,6 +233,7 @@ impl StateError {
             StateError::RemoteInUse { remote } => format!(
                 "{remote} places à distance sont confirmées ; la diffusion ne peut pas descendre en dessous"
             ),
+            StateError::NotPending => "l'inscription n'attend pas de validation".into(),
             StateError::RecordingConsentMissing { speakers } => format!(
                 "l'enregistrement ne peut pas être publié : {speakers} intervenants du programme n'ont pas accepté d'être enregistrés (un programme sans intervenant n'autorise aucun enregistrement)"
             ),

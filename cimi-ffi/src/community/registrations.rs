@@ -3,7 +3,8 @@
 //! `community/registrations.rs`), with their records and enums
 //! (`RegistrationRequest`, `Registration`, `RegistrationOutcome`,
 //! `RegistrationAttempt`, `Cancellation`, `Occupancy`, `AttendanceMode`,
-//! `RegistrationStatus`, `Seat`, `Attendance`, `Field`).
+//! `RegistrationStatus`, `Seat`, `Attendance`, `Field`) and the top-level
+//! `registrationRequest` (Java: `Cimi.registrationRequest`).
 
 use std::collections::HashMap;
 
@@ -41,8 +42,10 @@ pub enum RegistrationStatus {
     Confirmed,
     /// Waiting for a seat.
     Waitlisted,
-    /// Cancelled by the registrant.
+    /// Cancelled by the registrant, an organiser, or rejected by moderation.
     Cancelled,
+    /// Waiting for an organiser's approval (a moderated event).
+    Pending,
 }
 
 /// Where a confirmed registrant attends.
@@ -88,7 +91,8 @@ pub enum Field {
 /// A request to register for an event: the e-mail of seed 003 (nom, prénom,
 /// service, grade, fonction, from an allowed mailbox), the obligations the
 /// registrant acknowledges (`deontology`, `pssi` for the CIMI) and how they
-/// want to attend.
+/// want to attend. Java: `new RegistrationRequestBuilder(email)`, then
+/// its fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RegistrationRequest {
     /// The sender's address.
@@ -143,6 +147,15 @@ impl From<&cr::RegistrationRequest> for RegistrationRequest {
             acknowledges_all: r.acknowledges_all,
         }
     }
+}
+
+/// A request from that address with every other field empty, attending on
+/// site and acknowledging nothing: the core's `RegistrationRequest::new`.
+/// Fill its fields before `Community.register` (Java:
+/// `new RegistrationRequestBuilder(email)` starts from it).
+#[uniffi::export]
+pub fn registration_request(email: String) -> RegistrationRequest {
+    (&cr::RegistrationRequest::new(email)).into()
 }
 
 /// A registration of a member for an event.

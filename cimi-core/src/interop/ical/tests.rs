@@ -83,6 +83,7 @@ fn check_hostile(hostile: &str) {
         promoted_at: None,
         cancelled_at: None,
         checked_in_at: None,
+        rejection: None,
     };
     let address = EmailAddress::parse("a@interieur.gouv.fr").expect("address");
     let mut w = Writer::new();

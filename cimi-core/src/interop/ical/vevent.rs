@@ -98,6 +98,7 @@ fn description(event: &Event, registration: Option<&Registration>) -> String {
             (RegistrationStatus::Confirmed, Some(Seat::Remote)) => "confirmée, à distance",
             (RegistrationStatus::Confirmed, _) => "confirmée, sur place",
             (RegistrationStatus::Waitlisted, _) => "en liste d'attente",
+            (RegistrationStatus::Pending, _) => "en attente de validation",
             _ => "annulée",
         };
         let _ = writeln!(d, "Votre inscription : {status}");
@@ -220,6 +221,7 @@ pub(super) fn vevent(
         let partstat = match r.status {
             RegistrationStatus::Confirmed => "ACCEPTED",
             RegistrationStatus::Waitlisted => "TENTATIVE",
+            RegistrationStatus::Pending => "NEEDS-ACTION",
             _ => "DECLINED",
         };
         let mut params = Vec::new();

@@ -298,6 +298,12 @@ fn confirmation_fr(community: &Community, event: EventId, outcome: &Registration
             }
             t.push_str(" : nous vous écrirons si une place se libère.\n");
         }
+        (RegistrationStatus::Pending, _) => {
+            let _ = writeln!(
+                t,
+                "{subject} est enregistrée et attend la validation des organisateurs : nous vous écrirons leur décision."
+            );
+        }
         _ => {
             let _ = writeln!(t, "{subject} a été annulée.");
         }
