@@ -49,7 +49,8 @@ for language in kotlin swift python; do
     "$bindgen" generate "$lib" --language "$language" --no-format --out-dir "$out/$language" >/dev/null
 done
 
-# Four touches for Java callers (the Kotlin API is unchanged):
+# Five touches for Java callers (the Kotlin API only gains the base class's
+# members):
 # - top-level functions land in a JVM class named after the file
 #   (`Cimi_ffiKt`): name it `Cimi`, as in `Cimi.nowMs()`;
 # - objects' named constructors live in a Kotlin companion object: mark them
@@ -62,7 +63,14 @@ done
 #   UTF-8 for the call: uniffi lets the encoder's checked
 #   `java.nio.charset.MalformedInputException` escape from methods that do not
 #   declare it (Java cannot even catch it by name); throw an unchecked
-#   IllegalArgumentException instead, before anything reaches the library.
+#   IllegalArgumentException instead, before anything reaches the library;
+# - every family of `CimiException` carries the same five fields (kind,
+#   family, detail, detailFr, details), but uniffi declares them on each
+#   subclass only: declare them abstract on the sealed base class and make
+#   the subclasses' fields `override`, so `catch (CimiException e)` reads
+#   `e.getKind()`, `e.getDetails()`… without a cast (a static helper such as
+#   `CimiExceptions.kind(e)` would work too, but is not where a Java
+#   developer looks, nor what an IDE offers after `e.`).
 kt="$out/kotlin/fr/cimi/cimi_ffi.kt"
 python3 - "$kt" <<'PY'
 import re, sys
@@ -110,6 +118,41 @@ def jvm_overloads(m):
 text = re.sub(r"data class (\w+) \((.*?)\n\)\{", jvm_overloads, text, flags=re.S)
 if overloads == 0:
     sys.exit("generate.sh: found no record with defaulted fields to mark @JvmOverloads")
+
+# CimiException: the fields every family carries, on the base class.
+head = "sealed class CimiException: kotlin.Exception() {\n"
+if text.count(head) != 1:
+    sys.exit(f"generate.sh: sealed class CimiException not found as expected in {path}")
+start = text.index(head) + len(head)
+end = text.find("    companion object ErrorHandler", start)
+if end < 0:
+    sys.exit(f"generate.sh: CimiException.ErrorHandler not found in {path}")
+fields = ["kind", "family", "detail", "detailFr", "details"]
+body = text[start:end]
+variants = len(re.findall(r"\) : CimiException\(\) \{", body))
+body, n = re.subn(r"^(\s+)val `(" + "|".join(fields) + r")`:", r"\1override val `\2`:", body, flags=re.M)
+if variants < 10 or n != len(fields) * variants:
+    sys.exit(f"generate.sh: expected the fields {fields} on each of the {variants} CimiException families, found {n}")
+base = '''
+    /** The core's stable snake_case kind (`event_full`, `member_not_found`…): what a program branches on. */
+    abstract val `kind`: kotlin.String
+
+    /** The family, as the core names it (`refused`, `not_found`, `invalid_state`…; `internal` for bugs). */
+    abstract val `family`: kotlin.String
+
+    /** The message in English. */
+    abstract val `detail`: kotlin.String
+
+    /** The message in French. */
+    abstract val `detailFr`: kotlin.String
+
+    /**
+     * What the error is about as named values (`field`, `obligation`, `entity` and `id`…),
+     * the core's details; empty when the kind says all.
+     */
+    abstract val `details`: Map<kotlin.String, kotlin.String>
+'''
+text = text[:start] + base + body + text[end:]
 
 out, pos, count = [], 0, 0
 for m in re.finditer(r"companion object \{", text):

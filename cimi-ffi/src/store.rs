@@ -281,7 +281,8 @@ impl Community {
 }
 
 /// How to open a store (`Community.openWith`). Start from `storeOptions()`
-/// and change what you need.
+/// and change what you need (Java: `new StoreOptionsBuilder()` starts from
+/// it, with fluent setters and `build()`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct StoreOptions {
     /// Statutes of a new store as JSON (`null`: the CIMI preset).

@@ -494,3 +494,27 @@ fn update_profile_patches() {
         .unwrap_err();
     assert_eq!(nf.kind(), "member_not_found");
 }
+
+#[test]
+fn registration_request_starts_from_the_cores_defaults() {
+    let r = registration_request("alice@interieur.gouv.fr".into());
+    assert_eq!(
+        r,
+        RegistrationRequest {
+            email: "alice@interieur.gouv.fr".into(),
+            family_name: String::new(),
+            given_name: String::new(),
+            service: String::new(),
+            grade: String::new(),
+            function: String::new(),
+            acknowledged: vec![],
+            attendance: AttendanceMode::OnSite,
+            acknowledges_all: false,
+        }
+    );
+    // Not complete: the core refuses it, naming the first missing field.
+    let c = Community::cimi();
+    let ev = event(&c, 10);
+    let refused = c.register(ev, r, T0).unwrap_err();
+    assert_eq!(refused.kind(), "missing_field");
+}

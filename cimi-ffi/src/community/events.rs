@@ -262,7 +262,8 @@ impl From<&ce::Report> for Report {
 
 /// What is needed to schedule an event. [`crate::event_spec`] makes one with
 /// the defaults (open at once, no window, waiting list, no quota, no venue,
-/// no broadcast, empty program).
+/// no broadcast, empty program); Java: `new EventSpecBuilder(kind, title,
+/// start, end, capacity)` starts from it, with fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EventSpec {
     /// Kind.

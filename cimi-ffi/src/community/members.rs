@@ -134,7 +134,8 @@ impl From<&cm::Member> for Member {
     }
 }
 
-/// The editable profile of a member.
+/// The editable profile of a member. Java: `new MemberProfileBuilder(familyName,
+/// givenName)`, then its fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct MemberProfile {
     /// Nom.
@@ -176,7 +177,7 @@ impl From<MemberProfile> for cm::MemberProfile {
 /// A change of a member's profile: every field given (not `null`) replaces
 /// the member's, every `null` keeps it. Every field defaults to `null`
 /// (Kotlin: named arguments, `ProfileUpdate(grade = "commandant")`; Java:
-/// `new ProfileUpdate()` then the setters).
+/// `new ProfileUpdateBuilder().grade("commandant").build()`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct ProfileUpdate {
     /// Nom.

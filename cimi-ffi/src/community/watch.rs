@@ -85,7 +85,8 @@ impl From<&cw::Channel> for Channel {
     }
 }
 
-/// What is needed to share a watch item.
+/// What is needed to share a watch item. Java: `new NewWatchItemBuilder(title,
+/// link, scope, sharedBy)`, then its fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct NewWatchItem {
     /// Title.

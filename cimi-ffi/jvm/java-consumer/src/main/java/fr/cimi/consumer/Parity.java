@@ -1,19 +1,19 @@
 package fr.cimi.consumer;
 
-import fr.cimi.AttendanceMode;
 import fr.cimi.Cancellation;
-import fr.cimi.Cimi;
 import fr.cimi.CimiException;
 import fr.cimi.Community;
 import fr.cimi.ErrorInfo;
 import fr.cimi.EventKind;
+import fr.cimi.EventSpecBuilder;
 import fr.cimi.Member;
-import fr.cimi.MemberProfile;
+import fr.cimi.MemberProfileBuilder;
 import fr.cimi.Occupancy;
-import fr.cimi.ProfileUpdate;
+import fr.cimi.ProfileUpdateBuilder;
 import fr.cimi.Registration;
 import fr.cimi.RegistrationAttempt;
 import fr.cimi.RegistrationRequest;
+import fr.cimi.RegistrationRequestBuilder;
 import fr.cimi.RegistrationStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
  * The parity scenario from plain Java: the same steps as
  * {@code cimi-py/tests/test_parity.py}, printing the same lines, which both
  * compare with {@code tests/golden/parity/scenario.txt} (a binding that
- * decided something on its own would print a different line).
+ * decided something on its own would print a different line). It is
+ * written as a Java developer would: records from their builders, instants
+ * as {@link Instant}, errors caught as {@link CimiException} and read through
+ * its {@code getFamily()}, {@code getKind()} and {@code getDetails()}.
  *
  * <pre>
  * java -cp … fr.cimi.consumer.Parity
@@ -41,8 +44,14 @@ public final class Parity {
     /** 2030-11-20T09:00:00Z, the scenario's "now". */
     private static final Instant T0 = Instant.parse("2030-11-20T09:00:00Z");
 
+    /** The instant {@code afterT0} after T0. */
+    private static Instant after(Duration afterT0) {
+        return T0.plus(afterT0);
+    }
+
+    /** The same, in milliseconds since the epoch, as the operations take it. */
     private static long at(Duration afterT0) {
-        return T0.plus(afterT0).toEpochMilli();
+        return after(afterT0).toEpochMilli();
     }
 
     /** A registration status as the core names it ({@code confirmed}…). */
@@ -62,17 +71,25 @@ public final class Parity {
     }
 
     /** The registration form of the scenario, every obligation acknowledged. */
+    private static RegistrationRequestBuilder form(String email) {
+        return new RegistrationRequestBuilder(email)
+                .familyName("Martin").givenName("Alice")
+                .service("DNUM").grade("attachée").function("cheffe de projet")
+                .acknowledgesAll(true);
+    }
+
+    /** The same form, as a request. */
     private static RegistrationRequest ask(String email) {
-        return new RegistrationRequest(email, "Martin", "Alice", "DNUM", "attachée",
-                "cheffe de projet", List.of(), AttendanceMode.ON_SITE, true);
+        return form(email).build();
     }
 
     /** The scenario's lines, in order. */
     public static List<String> scenario() throws CimiException {
         List<String> out = new ArrayList<>();
         try (Community c = Community.cimi()) {
-            long ev = c.scheduleEvent(Cimi.eventSpec(EventKind.MIDITECH, "L'État plateforme",
-                    at(Duration.ofDays(22)), at(Duration.ofDays(22).plusHours(2)), 2), at(Duration.ZERO));
+            long ev = c.scheduleEvent(new EventSpecBuilder(EventKind.MIDITECH, "L'État plateforme",
+                    after(Duration.ofDays(22)), after(Duration.ofDays(22).plusHours(2)), 2).build(),
+                    at(Duration.ZERO));
             out.add("schedule_event -> event " + ev);
 
             Map<String, Long> ids = new LinkedHashMap<>();
@@ -84,13 +101,12 @@ public final class Parity {
                         + " registration " + r.getId() + " member " + r.getMemberId());
             }
 
-            RegistrationRequest dave = ask("dave@interieur.gouv.fr");
-            dave.setAcknowledgesAll(false);
-            dave.setAcknowledged(List.of("deontology"));
+            RegistrationRequest dave = form("dave@interieur.gouv.fr")
+                    .acknowledgesAll(false).acknowledged("deontology").build();
             try {
                 c.register(ev, dave, at(Duration.ZERO));
-            } catch (CimiException.Refused e) {
-                out.add("register dave@interieur.gouv.fr -> refused " + e.getKind()
+            } catch (CimiException e) {
+                out.add("register dave@interieur.gouv.fr -> " + e.getFamily() + " " + e.getKind()
                         + " " + details(e.getDetails()));
             }
 
@@ -117,12 +133,10 @@ public final class Parity {
                     + " waiting " + o.getWaiting());
             out.add("waiting_list -> " + joined(c.waitingList(ev)));
 
-            long m = c.addMember("frank@interieur.gouv.fr", new MemberProfile(
-                    "Durand", "Frank", "DNUM", "attaché", "", null,
-                    List.of(), List.of("rust", "postgresql"), List.of()), at(Duration.ZERO));
-            ProfileUpdate update = new ProfileUpdate(); // every field null: keep it
-            update.setGrade("commandant");
-            c.updateProfile(m, update, at(Duration.ofHours(2)));
+            long m = c.addMember("frank@interieur.gouv.fr", new MemberProfileBuilder("Durand", "Frank")
+                    .service("DNUM").grade("attaché").skills("rust", "postgresql").build(), at(Duration.ZERO));
+            // Only the grade is given: every other field is kept.
+            c.updateProfile(m, new ProfileUpdateBuilder().grade("commandant").build(), at(Duration.ofHours(2)));
             Member f = c.member(m);
             List<String> skills = new ArrayList<>(f.getSkills());
             skills.sort(null);
@@ -130,11 +144,9 @@ public final class Parity {
                     + f.getGivenName() + " / " + f.getService() + " / " + f.getGrade() + " / "
                     + String.join(" ", skills));
 
-            ProfileUpdate x = new ProfileUpdate();
-            x.setGrade("x");
             try {
-                c.updateProfile(999, x, at(Duration.ZERO));
-            } catch (CimiException.NotFound e) {
+                c.updateProfile(999, new ProfileUpdateBuilder().grade("x").build(), at(Duration.ZERO));
+            } catch (CimiException e) {
                 out.add("update_profile member 999 -> " + e.getFamily() + " "
                         + e.getKind() + " " + details(e.getDetails()));
             }

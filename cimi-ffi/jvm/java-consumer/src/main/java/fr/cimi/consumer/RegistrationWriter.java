@@ -1,13 +1,15 @@
 package fr.cimi.consumer;
 
-import fr.cimi.AttendanceMode;
 import fr.cimi.Cimi;
 import fr.cimi.CimiException;
 import fr.cimi.Community;
 import fr.cimi.Registration;
 import fr.cimi.RegistrationOutcome;
 import fr.cimi.RegistrationRequest;
+import fr.cimi.RegistrationRequestBuilder;
 import fr.cimi.StoreOptions;
+import fr.cimi.StoreOptionsBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,17 +43,21 @@ public final class RegistrationWriter {
             events[i] = Long.parseLong(eventTexts[i]);
         }
         long now = Cimi.parisInstantMs(2026, 3, 1, 10, 0);
-        StoreOptions options = new StoreOptions(
-                null, "java-" + first, false, true, schema, "default", 60_000L);
+        StoreOptions options = new StoreOptionsBuilder()
+                .actor("java-" + first).schema(schema).community("default")
+                .lockTimeout(Duration.ofSeconds(60))
+                .build();
         try (Community community = Community.openWith(url, options)) {
             List<Long> mine = new ArrayList<>();
             for (int i = first; i < first + count; i++) {
                 String domain = i % 3 == 0 ? "finances.gouv.fr" : "interieur.gouv.fr";
                 String email = "p" + i + "@" + domain;
                 long event = events[i % events.length];
-                RegistrationRequest request = new RegistrationRequest(
-                        email, "Nom", "Prénom", "DNUM", "attaché", "chef de projet",
-                        List.of("deontology", "pssi"), AttendanceMode.ON_SITE);
+                RegistrationRequest request = new RegistrationRequestBuilder(email)
+                        .familyName("Nom").givenName("Prénom")
+                        .service("DNUM").grade("attaché").function("chef de projet")
+                        .acknowledged("deontology", "pssi")
+                        .build();
                 RegistrationOutcome outcome = community.registerOutcome(event, request, now);
                 Registration registration = outcome.getRegistration();
                 System.out.println("ACK " + registration.getId() + " " + event + " " + email);
@@ -73,7 +79,7 @@ public final class RegistrationWriter {
             System.out.println(json);
             System.out.flush();
         } catch (CimiException e) {
-            System.err.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+            System.err.println(e.getFamily() + " " + e.getKind() + ": " + e.getDetail() + " " + e.getDetails());
             System.exit(2);
         }
     }

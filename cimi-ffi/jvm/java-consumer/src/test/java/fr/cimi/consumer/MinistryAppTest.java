@@ -8,28 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import fr.cimi.AttendanceMode;
 import fr.cimi.Cancellation;
 import fr.cimi.Cimi;
 import fr.cimi.CimiException;
 import fr.cimi.Community;
 import fr.cimi.EventKind;
 import fr.cimi.EventSpec;
+import fr.cimi.EventSpecBuilder;
 import fr.cimi.ItemKind;
 import fr.cimi.Member;
-import fr.cimi.MemberProfile;
+import fr.cimi.MemberProfileBuilder;
 import fr.cimi.Occupancy;
-import fr.cimi.ProfileUpdate;
-import fr.cimi.ProgramItem;
+import fr.cimi.ProfileUpdateBuilder;
 import fr.cimi.Registration;
 import fr.cimi.RegistrationAttempt;
 import fr.cimi.RegistrationOutcome;
 import fr.cimi.RegistrationRequest;
+import fr.cimi.RegistrationRequestBuilder;
 import fr.cimi.RegistrationStatus;
-import fr.cimi.RemoteBroadcast;
 import fr.cimi.Seat;
 import fr.cimi.Speaker;
-import fr.cimi.Venue;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,24 +43,29 @@ import org.junit.jupiter.api.io.TempDir;
 class MinistryAppTest {
     private static final long HOUR = 3_600_000L;
 
+    /** A registration form from {@code email}, both CIMI obligations acknowledged. */
+    private static RegistrationRequestBuilder form(String email, String family, String given) {
+        return new RegistrationRequestBuilder(email)
+                .familyName(family).givenName(given)
+                .service("ST(SI)²").grade("capitaine").function("chef de projet")
+                .acknowledged("deontology", "pssi");
+    }
+
     private static RegistrationRequest request(String email, String family, String given) {
-        return new RegistrationRequest(
-                email, family, given, "ST(SI)²", "capitaine", "chef de projet",
-                List.of("deontology", "pssi"), AttendanceMode.ON_SITE);
+        return form(email, family, given).build();
     }
 
     private static EventSpec miditech(int capacity) throws CimiException {
         long start = Cimi.parisInstantMs(2017, 12, 12, 12, 30);
         long end = Cimi.parisInstantMs(2017, 12, 12, 14, 30);
-        EventSpec spec = Cimi.eventSpec(EventKind.MIDITECH, "L'État plateforme", start, end, capacity);
-        spec.setVenue(new Venue("DGGN", "4 rue Claude Bernard, 92130 Issy-les-Moulineaux"));
-        spec.setRemote(new RemoteBroadcast("https://visio.example/cimi", null));
-        spec.setQuotas(Map.of("interieur", 1));
-        spec.setProgram(List.of(
-                new ProgramItem(ItemKind.WELCOME, "Accueil", List.of()),
-                new ProgramItem(ItemKind.TALK, "L'État plateforme",
-                        List.of(new Speaker("Henri Verdier", "directeur", "DINSIC", false)))));
-        return spec;
+        return new EventSpecBuilder(EventKind.MIDITECH, "L'État plateforme", start, end, capacity)
+                .venue("DGGN", "4 rue Claude Bernard, 92130 Issy-les-Moulineaux")
+                .remote("https://visio.example/cimi", null)
+                .quota("interieur", 1)
+                .item(ItemKind.WELCOME, "Accueil")
+                .item(ItemKind.TALK, "L'État plateforme",
+                        new Speaker("Henri Verdier", "directeur", "DINSIC", false))
+                .build();
     }
 
     @Test
@@ -111,12 +114,17 @@ class MinistryAppTest {
                 assertEquals(Map.of("allowed", "*@*.gouv.fr"), refused.getDetails());
             }
 
-            // One hierarchy: catching the base class catches every family.
-            CimiException any = assertThrows(CimiException.class,
-                    () -> cimi.register(event, request("x@interieur.gouv.fr", "", "X"), now + 3));
-            assertTrue(any instanceof CimiException.Refused);
-            assertEquals("missing_field", ((CimiException.Refused) any).getKind());
-            assertEquals("family_name", ((CimiException.Refused) any).getDetails().get("field"));
+            // One hierarchy: catching the base class catches every family,
+            // and the base class answers the kind and details, no cast needed.
+            try {
+                cimi.register(event, request("x@interieur.gouv.fr", "", "X"), now + 3);
+                fail("an empty family name must be refused");
+            } catch (CimiException any) {
+                assertTrue(any instanceof CimiException.Refused);
+                assertEquals("refused", any.getFamily());
+                assertEquals("missing_field", any.getKind());
+                assertEquals("family_name", any.getDetails().get("field"));
+            }
 
             // Alice cancels: the waiting list moves.
             Cancellation cancel = cimi.cancelRegistration(alice, now + HOUR);
@@ -167,15 +175,14 @@ class MinistryAppTest {
             long event = cimi.scheduleEvent(miditech(10), now);
 
             // A refused registration says which obligation is missing.
-            RegistrationRequest noPssi = request("alice.martin@interieur.gouv.fr", "Martin", "Alice");
-            noPssi.setAcknowledged(List.of("deontology"));
+            RegistrationRequestBuilder noPssi = form("alice.martin@interieur.gouv.fr", "Martin", "Alice")
+                    .acknowledged("deontology");
             CimiException.Refused refused = assertThrows(CimiException.Refused.class,
-                    () -> cimi.register(event, noPssi, now));
+                    () -> cimi.register(event, noPssi.build(), now));
             assertEquals("obligation_not_acknowledged", refused.getKind());
             assertEquals("pssi", refused.getDetails().get("obligation"));
             // The one "I accept the obligations" box of a form.
-            noPssi.setAcknowledgesAll(true);
-            long alice = cimi.register(event, noPssi, now);
+            long alice = cimi.register(event, noPssi.acknowledgesAll(true).build(), now);
 
             // An unknown member or registration: the entity and the identifier.
             CimiException.NotFound member = assertThrows(CimiException.NotFound.class,
@@ -200,12 +207,13 @@ class MinistryAppTest {
     void profileUpdatesChangeOnlyWhatTheyGive() throws CimiException {
         long now = Cimi.parisInstantMs(2017, 11, 20, 9, 0);
         try (Community cimi = Community.cimi()) {
-            long id = cimi.addMember("isabelle.meslier@interieur.gouv.fr", new MemberProfile(
-                    "Meslier", "Isabelle", "ST(SI)²", "capitaine", "cheffe de projet", "gendarmerie",
-                    List.of("Intérieur", "DGGN"), List.of("postgresql"), List.of()), now);
-            ProfileUpdate update = new ProfileUpdate(); // every field null: keep it
-            update.setGrade("commandant");
-            cimi.updateProfile(id, update, now + 1);
+            long id = cimi.addMember("isabelle.meslier@interieur.gouv.fr",
+                    new MemberProfileBuilder("Meslier", "Isabelle")
+                            .service("ST(SI)²").grade("capitaine").function("cheffe de projet")
+                            .corps("gendarmerie").affiliation("Intérieur", "DGGN").skills("postgresql")
+                            .build(), now);
+            // Only the grade is given: every other field is kept.
+            cimi.updateProfile(id, new ProfileUpdateBuilder().grade("commandant").build(), now + 1);
             Member m = cimi.member(id);
             assertEquals("commandant", m.getGrade());
             assertEquals("Meslier", m.getFamilyName());
