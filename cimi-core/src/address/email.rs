@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::chars::is_forbidden_char;
-use super::syntax::{check_local, normalize_domain, parse_plain, trim_spaces};
+use super::syntax::{check_local, normalize_domain_with, parse_plain, trim_spaces};
 use super::{AddressError, MAX_ADDRESS_LEN};
 
 /// A validated e-mail address: local part as given, domain in lowercase ASCII.
@@ -69,8 +69,29 @@ impl EmailAddress {
         Self::parse_checked(text)
     }
 
+    /// An address read back from stored data (a journal, a document): the
+    /// rules of [`parse`](Self::parse), except that a domain the look-alike
+    /// rules refuse is kept when it is already in its stored (punycode) form.
+    /// Those rules came after such addresses could be accepted; a community
+    /// that holds one must still open. New input never takes this path.
+    pub(crate) fn parse_stored(input: &str) -> Result<EmailAddress, AddressError> {
+        match EmailAddress::parse(input) {
+            Err(AddressError::LookalikeDomain { .. }) if input.is_ascii() => {
+                Self::parse_checked_with(trim_spaces(input), false)
+            }
+            other => other,
+        }
+    }
+
     /// The full rules, for a trimmed text free of control characters and spaces.
     pub(super) fn parse_checked(text: &str) -> Result<EmailAddress, AddressError> {
+        Self::parse_checked_with(text, true)
+    }
+
+    fn parse_checked_with(
+        text: &str,
+        refuse_lookalike: bool,
+    ) -> Result<EmailAddress, AddressError> {
         if text.is_empty() {
             return Err(AddressError::Empty);
         }
@@ -83,7 +104,7 @@ impl EmailAddress {
             return Err(AddressError::MissingAt);
         }
         check_local(local)?;
-        let domain = normalize_domain(domain)?;
+        let domain = normalize_domain_with(domain, refuse_lookalike)?;
         if local.len() + 1 + domain.len() > MAX_ADDRESS_LEN {
             return Err(AddressError::TooLong);
         }
@@ -216,6 +237,6 @@ impl Serialize for EmailAddress {
 impl<'de> Deserialize<'de> for EmailAddress {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        EmailAddress::parse(&s).map_err(serde::de::Error::custom)
+        EmailAddress::parse_stored(&s).map_err(serde::de::Error::custom)
     }
 }

@@ -63,10 +63,11 @@ pub enum AddressError {
     MixedScriptDomain,
     /// A domain label could be taken for another name: a browser would show it
     /// in punycode rather than as written. For instance `AGRİ` (capital I with
-    /// dot above, read as `agri`), `раураl` (Cyrillic а, р, у, read as
-    /// `paypal`), `аррӏе` (all Cyrillic, read as `apple`) or fullwidth letters.
-    /// The rules are those of Chromium's IDN display policy and UTS #39,
-    /// listed in `docs/hostile-inputs.md`.
+    /// dot above, read as `agri`), `аррӏе` (all Cyrillic, read as `apple`),
+    /// `agrı` (dotless i) or fullwidth letters. The rules are those of
+    /// Chromium's IDN display policy and UTS #39, listed in
+    /// `docs/hostile-inputs.md`; a label that mixes scripts (`раураl`, Cyrillic
+    /// among Latin letters) is refused as [`MixedScriptDomain`](Self::MixedScriptDomain).
     ///
     /// ```
     /// use cimi_core::{address::{AddressError, EmailAddress}, Lang};

@@ -63,7 +63,10 @@ impl<'a> TopLevel<'a> {
             idna::domain_to_unicode(ascii).0.chars().any(is_cyrillic)
         } else {
             // Chromium's `IsCyrillicTopLevelDomain`.
-            matches!(ascii, "bg" | "by" | "kz" | "pyc" | "ru" | "su" | "ua" | "uz")
+            matches!(
+                ascii,
+                "bg" | "by" | "kz" | "pyc" | "ru" | "su" | "ua" | "uz"
+            )
         };
         TopLevel { ascii, cyrillic }
     }
@@ -71,22 +74,31 @@ impl<'a> TopLevel<'a> {
 
 /// The rules on a label in its Unicode form after IDNA mapping (lowercase,
 /// NFC), as a browser would show it; `None` when it may be shown as it is.
-pub(super) fn check_unicode_label(label: &str, top: TopLevel<'_>) -> Option<LabelProblem> {
+/// `is_top` says the label is the top-level one.
+pub(super) fn check_unicode_label(
+    label: &str,
+    is_top: bool,
+    top: TopLevel<'_>,
+) -> Option<LabelProblem> {
     use LabelProblem::{Lookalike, MixedScript};
     if label.is_ascii() {
         return None;
     }
-    // UTS #39 confusable detection: a skeleton made only of ASCII means the
-    // label reads as an ASCII name (`раураl` with Cyrillic а, р, у reads
-    // `paypal`; `agrı` with a dotless i reads `agri`; `аррӏе` reads `apple`).
-    if unicode_security::skeleton(label).all(|c| c.is_ascii()) {
-        return Some(Lookalike);
-    }
     // UTS #39 mixed-script detection: one script per label (Chinese,
     // Japanese and Korean count as one each). Stricter than Chromium's
     // "highly restrictive" level, which also lets ASCII mix with them.
+    // First, so that a label refused for this before (`раураl`, Cyrillic а,
+    // р, у among Latin letters) keeps its reason.
     if !label.is_single_script() {
         return Some(MixedScript);
+    }
+    // UTS #39 confusable detection: a skeleton made only of ASCII means the
+    // label reads as an ASCII name (`аррӏе`, all Cyrillic, reads `apple`;
+    // `agrı` with a dotless i reads `agri`). Except for the few top-level
+    // domains ICANN delegated whose skeletons happen to be ASCII.
+    let delegated = is_top && DELEGATED_WITH_ASCII_SKELETON.contains(&top.ascii);
+    if !delegated && unicode_security::skeleton(label).all(|c| c.is_ascii()) {
+        return Some(Lookalike);
     }
     let chars: Vec<char> = label.chars().collect();
     let refused = !chars.iter().all(|&c| allowed(c))
@@ -98,6 +110,18 @@ pub(super) fn check_unicode_label(label: &str, top: TopLevel<'_>) -> Option<Labe
         || has_dangerous_pattern(&chars);
     refused.then_some(Lookalike)
 }
+
+/// The internationalised top-level domains ICANN delegated (after its own
+/// review of look-alike strings) whose UTS #39 skeletons are ASCII: `бг`
+/// (`6r`), `срб` (`cp6`), `рус` (`pyc`), `орг` (`opr`), `հայ` (`hwj`). Any
+/// other top-level label with an ASCII skeleton (`іо`, read `io`) is refused.
+const DELEGATED_WITH_ASCII_SKELETON: [&str; 5] = [
+    "xn--90ae",
+    "xn--90a3ac",
+    "xn--p1acf",
+    "xn--c1avg",
+    "xn--y9a3aq",
+];
 
 /// The characters a label may hold: UTS #39's General Security Profile
 /// (`Identifier_Status=Allowed`), without the ones Chromium also removes
@@ -178,7 +202,7 @@ fn is_cyrillic(c: char) -> bool {
 }
 
 /// A whole-script confusable: every Cyrillic letter of the label looks like a
-/// Latin one (`аррӏе`, `сесі`), so the label reads as Latin. Chromium makes
+/// Latin one (`пес`, Russian for dog, reads `nec`), so the label reads as Latin. Chromium makes
 /// this check outside the top-level domains where Cyrillic names are common.
 fn made_of_latin_alike_cyrillic(chars: &[char]) -> bool {
     let mut cyrillic = chars.iter().filter(|&&c| is_cyrillic(c)).peekable();
@@ -244,8 +268,10 @@ fn has_dangerous_pattern(chars: &[char]) -> bool {
             // The prolonged sound mark after anything but Kana.
             'ー' => !before.is_some_and(|b| katakana(b) || hiragana(b)),
             // The Katakana middle dot next to a Latin letter.
-            '・' => before.is_some_and(|b| b.is_ascii_lowercase())
-                || after.is_some_and(|a| a.is_ascii_lowercase()),
+            '・' => {
+                before.is_some_and(|b| b.is_ascii_lowercase())
+                    || after.is_some_and(|a| a.is_ascii_lowercase())
+            }
             // CJK one and Bopomofo i (read as a hyphen or `l`) next to
             // anything but Japanese or Chinese.
             '一' | 'ㄧ' => {

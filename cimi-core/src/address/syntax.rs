@@ -31,6 +31,16 @@ pub(super) fn check_local(local: &str) -> Result<(), AddressError> {
 /// Normalises a host name to lowercase ASCII, refusing anything that is not a
 /// plain host name or that could mislead a reader.
 pub(super) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>, AddressError> {
+    normalize_domain_with(domain, true)
+}
+
+/// [`normalize_domain`]; with `refuse_lookalike` false, a punycode label the
+/// look-alike rules refuse is kept (an address stored before those rules
+/// existed must still load).
+pub(super) fn normalize_domain_with(
+    domain: &str,
+    refuse_lookalike: bool,
+) -> Result<std::borrow::Cow<'_, str>, AddressError> {
     use std::borrow::Cow;
     if domain.is_empty() {
         return Err(AddressError::MissingAt);
@@ -95,9 +105,11 @@ pub(super) fn normalize_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>
                 return Err(AddressError::InvalidDomain);
             }
             let top = *top.get_or_insert_with(|| TopLevel::of(&ascii));
-            match lookalike::check_unicode_label(&unicode, top) {
+            let is_top = index == ascii.matches('.').count();
+            match lookalike::check_unicode_label(&unicode, is_top, top) {
                 None => {}
                 Some(LabelProblem::MixedScript) => return Err(AddressError::MixedScriptDomain),
+                Some(LabelProblem::Lookalike) if !refuse_lookalike => {}
                 Some(LabelProblem::Lookalike) => {
                     // Named as the caller wrote it.
                     let given = domain.split(SEPARATORS).nth(index).unwrap_or(label);

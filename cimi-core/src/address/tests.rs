@@ -158,18 +158,230 @@ fn patterns() {
     assert!("nope".parse::<AddressPattern>().is_err());
 }
 
+/// The reason a domain is refused for, or `None` when it is accepted.
+fn domain_verdict(domain: &str) -> Option<AddressError> {
+    EmailAddress::parse(&format!("alice@{domain}")).err()
+}
+
+fn lookalike(label: &str) -> Option<AddressError> {
+    Some(AddressError::LookalikeDomain {
+        label: label.to_owned(),
+    })
+}
+
 #[test]
-fn zz_explore() {
-    for s in [
-        "alice@AGRİ.gouv.fr", "alice@agri\u{307}.gouv.fr", "alice@xn--agri-twc.gouv.fr", "alice@agrı.gouv.fr",
-        "alice@ａｇｒｉ.gouv.fr", "alice@\u{212A}ey.fr", "bob@аррӏе.fr", "bob@раураl.com", "bob@gооgle.com",
-        "bob@\u{0430}gri.gouv.fr", "bob@ъеѕ.fr", "bob@гъѵ.fr", "bob@пгѵ.fr", "bob@straße.de", "bob@उदाहरण1१.in", "bob@e\u{301}\u{301}.fr",
-        "bob@latinжук.fr", "bob@góðan.fr", "bob@góðan.is", "bob@ーアイ.jp", "bob@élysée.fr", "bob@müller.de",
-        "bob@пример.рф", "bob@пример.fr", "bob@ελληνικά.gr", "bob@日本語.jp", "bob@ソニー.jp", "bob@sonyソニー.jp",
-        "bob@παράδειγμα.δοκιμή", "bob@例子.中国", "bob@한국.kr", "bob@col·legi.cat", "bob@co·legi.cat", "bob@сосо.рф", "bob@аррӏе.рф",
-        "bob@ḿ.fr", "bob@kapıdağ.tr", "bob@xn--80ak6aa92e.com", "bob@ıİ.fr", "bob@ǰ.fr", "bob@1一1.cn", "bob@a☃.net", "bob@ψ.gr",
-        "bob@ж1٢.fr", "bob@ⓐ.fr",
+fn labels_that_map_into_ascii_are_refused_before_mapping() {
+    // Capital I with dot above: IDNA would store `agri` + U+0307.
+    assert_eq!(domain_verdict("AGRİ.gouv.fr"), lookalike("AGRİ"));
+    assert_eq!(domain_verdict("agri.GOUV.FR"), None);
+    // Fullwidth letters, the Kelvin sign, a ligature, a circled letter.
+    assert_eq!(
+        domain_verdict("ｉｎｔｅｒｉｅｕｒ.gouv.fr"),
+        lookalike("ｉｎｔｅｒｉｅｕｒ")
+    );
+    assert_eq!(domain_verdict("\u{212A}ey.fr"), lookalike("\u{212A}ey"));
+    assert_eq!(
+        domain_verdict("\u{FB01}nances.fr"),
+        lookalike("\u{FB01}nances")
+    );
+    assert_eq!(domain_verdict("\u{24D0}gri.fr"), lookalike("\u{24D0}gri"));
+    // The label is named as given, whichever label it is.
+    assert_eq!(
+        domain_verdict("agri.GOUV\u{0130}.fr"),
+        lookalike("GOUV\u{0130}")
+    );
+    assert!(lookalike::maps_into_ascii("AGRİ"));
+    assert!(!lookalike::maps_into_ascii("ÉLYSÉE"));
+    assert!(!lookalike::maps_into_ascii("agri"));
+}
+
+#[test]
+fn dot_above_after_i_j_l_is_refused_in_every_form() {
+    assert_eq!(
+        domain_verdict("agri\u{307}.gouv.fr"),
+        lookalike("agri\u{307}")
+    );
+    // The same label in punycode, as stored before this rule existed.
+    assert_eq!(
+        domain_verdict("xn--agri-twc.gouv.fr"),
+        lookalike("xn--agri-twc")
+    );
+    assert_eq!(
+        domain_verdict("XN--AGRI-TWC.gouv.fr"),
+        lookalike("XN--AGRI-TWC")
+    );
+    assert_eq!(
+        domain_verdict("ba\u{0131}\u{301}.fr"),
+        lookalike("ba\u{0131}\u{301}")
+    );
+}
+
+#[test]
+fn labels_whose_skeleton_is_ascii_are_refused() {
+    // Dotless i reads as i; all-Cyrillic labels read as Latin words.
+    assert_eq!(
+        domain_verdict("agr\u{0131}.gouv.fr"),
+        lookalike("agr\u{0131}")
+    );
+    assert_eq!(domain_verdict("аррӏе.fr"), lookalike("аррӏе"));
+    assert_eq!(domain_verdict("АРРӀЕ.fr"), lookalike("АРРӀЕ"));
+    assert_eq!(
+        domain_verdict("xn--80ak6aa92e.com"),
+        lookalike("xn--80ak6aa92e")
+    );
+    // Even under a Cyrillic top-level domain: it still reads `coco`.
+    assert_eq!(domain_verdict("сосо.рф"), lookalike("сосо"));
+    // Greek letters that read as Latin (`ναι`, yes, reads `vai`).
+    assert_eq!(domain_verdict("ναι.gr"), lookalike("ναι"));
+}
+
+#[test]
+fn mixed_scripts_keep_their_reason() {
+    for domain in [
+        "раураl.com",
+        "gооgle.com",
+        "\u{0430}gri.gouv.fr",
+        "latinжук.fr",
+        "sonyソニー.jp",
     ] {
-        println!("{s:?} -> {:?}", EmailAddress::parse(s).map(|a| a.as_str().to_string()));
+        assert_eq!(
+            domain_verdict(domain),
+            Some(AddressError::MixedScriptDomain),
+            "{domain}"
+        );
     }
+}
+
+#[test]
+fn latin_alike_cyrillic_depends_on_the_top_level_domain() {
+    // `пес` (Russian for dog): its skeleton `πec` is not ASCII, but every
+    // letter looks Latin, so it reads `nec`.
+    assert_eq!(domain_verdict("пес.fr"), lookalike("пес"));
+    for domain in ["пес.рф", "пес.ru", "пес.бг", "xn--e1aer.xn--90ae"] {
+        assert_eq!(domain_verdict(domain), None, "{domain}");
+    }
+    // A Cyrillic word with letters that do not look Latin.
+    assert_eq!(domain_verdict("пример.fr"), None);
+    // Delegated top-level domains whose skeletons are ASCII (`6r`, `cp6`,
+    // `pyc`, `opr`, `hwj`) are accepted; an undelegated one is not.
+    for domain in [
+        "пример.бг",
+        "пример.срб",
+        "пример.рус",
+        "пример.орг",
+        "օրինակ.հայ",
+    ] {
+        assert_eq!(domain_verdict(domain), None, "{domain}");
+    }
+    assert_eq!(domain_verdict("сосо.рус"), lookalike("сосо"));
+    assert_eq!(
+        domain_verdict("agri.\u{456}\u{43E}"),
+        lookalike("\u{456}\u{43E}")
+    );
+}
+
+#[test]
+fn chromium_character_rules() {
+    // Deviation characters (IDNA 2003 read `straße` as `strasse`).
+    assert_eq!(domain_verdict("straße.de"), lookalike("straße"));
+    assert_eq!(
+        domain_verdict("\u{03C3}\u{03BF}\u{03C6}\u{03C2}.gr"),
+        lookalike("\u{03C3}\u{03BF}\u{03C6}\u{03C2}")
+    );
+    // Outside UTS #39's allowed identifier characters, or removed by Chromium.
+    assert_eq!(domain_verdict("a\u{2603}.net"), lookalike("a\u{2603}"));
+    assert_eq!(domain_verdict("\u{0138}ey.fr"), lookalike("\u{0138}ey"));
+    assert_eq!(domain_verdict("\u{1E3F}a.fr"), lookalike("\u{1E3F}a"));
+    // The same mark twice on one letter.
+    let twice = idna::domain_to_ascii("\u{E9}\u{301}x.fr").unwrap();
+    let label = twice.split('.').next().unwrap().to_owned();
+    assert_eq!(
+        domain_verdict(&twice),
+        Some(AddressError::LookalikeDomain { label })
+    );
+    // Two numbering systems.
+    assert_eq!(domain_verdict("उदाहरण1१.in"), lookalike("उदाहरण1१"));
+    assert_eq!(domain_verdict("उदाहरण१२.in"), None);
+    // Icelandic letters outside `.is`, the schwa outside `.az`.
+    assert_eq!(domain_verdict("góðan.fr"), lookalike("góðan"));
+    assert_eq!(domain_verdict("góðan.is"), None);
+    assert_eq!(domain_verdict("əla.fr"), lookalike("əla"));
+    assert_eq!(domain_verdict("əla.az"), None);
+}
+
+#[test]
+fn chromium_dangerous_patterns() {
+    for label in [
+        "ーアイ",       // the prolonged sound mark first
+        "1ノ1",         // Katakana no between digits reads as a slash
+        "1一1",         // CJK one between digits reads as a hyphen
+        "ヽア",         // an iteration mark first
+        "アイへアイ",   // a lone Hiragana he among Katakana
+        "あいヘあい",   // a lone Katakana he among Hiragana
+        "ab1\u{301}",   // a diacritic on a digit
+        "co·legi",      // a middle dot outside l·l
+        "あ\u{3099}い", // a combining voiced sound mark
+        "l\u{307}a",    // a dot above on l
+        "j\u{307}a",    // a dot above on j
+    ] {
+        assert_eq!(
+            domain_verdict(&format!("{label}.jp")),
+            lookalike(label),
+            "{label}"
+        );
+    }
+    for domain in [
+        "アイー.jp",
+        "あいへあい.jp",
+        "col·legi.cat",
+        "日本語.jp",
+        "ソニー.jp",
+    ] {
+        assert_eq!(domain_verdict(domain), None, "{domain}");
+    }
+}
+
+#[test]
+fn legitimate_international_domains_stay_accepted() {
+    for domain in [
+        "élysée.fr",
+        "müller.de",
+        "bücher.de",
+        "préfecture.gouv.fr",
+        "пример.рф",
+        "ελληνικά.gr",
+        "παράδειγμα.δοκιμή",
+        "日本語.jp",
+        "例子.中国",
+        "한국.kr",
+        "kapıdağ.tr",
+        "việtnam.vn",
+        "مثال.إختبار",
+    ] {
+        assert_eq!(domain_verdict(domain), None, "{domain}");
+    }
+}
+
+#[test]
+fn lookalike_messages_name_the_label_in_both_languages() {
+    let e = domain_verdict("AGRİ.gouv.fr").unwrap();
+    assert_eq!(e.kind(), "lookalike_domain");
+    assert_eq!(
+        e.message(crate::Lang::En),
+        "the domain label 'AGRİ' could be taken for another name (look-alike characters)"
+    );
+    assert_eq!(
+        e.message(crate::Lang::Fr),
+        "l'élément du domaine « AGRİ » peut être pris pour un autre nom (caractères trompeurs)"
+    );
+}
+
+#[test]
+fn lookalike_patterns_are_refused() {
+    assert_eq!(
+        "*@*.аррӏе.fr".parse::<AddressPattern>(),
+        Err(PatternError::InvalidDomain(AddressError::LookalikeDomain {
+            label: "аррӏе".into()
+        }))
+    );
 }
