@@ -44,6 +44,38 @@ impl From<CsvOptions> for ccsv::CsvOptions {
     }
 }
 
+/// Options of the iCalendar documents (the core's `ical::IcalOptions`),
+/// for `eventIcalWith`, `calendarIcalWith` and `invitationIcalWith`. The
+/// default (Kotlin `IcalOptions()`, Java `new IcalOptions()` or
+/// `new IcalOptionsBuilder().build()`) gives the documents of `eventIcal`,
+/// `calendarIcal` and `invitationIcal`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+pub struct IcalOptions {
+    /// A reminder (`VALARM`, `ACTION:DISPLAY`) this many milliseconds before
+    /// the start of each event still standing (the core writes it to the
+    /// second; a negative value is taken as zero); `null`: none. Java:
+    /// `new IcalOptionsBuilder().reminder(Duration.ofMinutes(30))`.
+    #[uniffi(default = None)]
+    pub reminder_ms: Option<i64>,
+}
+
+impl IcalOptions {
+    fn into_core(self) -> Result<ical::IcalOptions, CimiError> {
+        let options = ical::IcalOptions::default();
+        let Some(ms) = self.reminder_ms else {
+            return Ok(options);
+        };
+        let before = chrono::TimeDelta::try_milliseconds(ms).ok_or_else(|| {
+            CimiError::input(
+                "reminder_ms",
+                format!("{ms} ms is outside the supported range of durations"),
+                format!("{ms} ms est hors de l'intervalle des durées prises en charge"),
+            )
+        })?;
+        Ok(options.with_reminder(before))
+    }
+}
+
 /// A row an import refused.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RejectedRow {
@@ -129,7 +161,10 @@ impl Community {
         self.write(|c| ccsv::import_members(c, &data, &options, at).map(Into::into))
     }
 
-    /// One event as an iCalendar document (RFC 5545, Europe/Paris).
+    /// One event as an iCalendar document (RFC 5545, Europe/Paris):
+    /// `METHOD:PUBLISH`, or `METHOD:CANCEL` once the event is cancelled, with
+    /// `SEQUENCE` its `revision` so that a calendar client updates or removes
+    /// the entry it imported.
     pub fn event_ical(&self, event_id: i64, now_ms: i64) -> Result<String, CimiError> {
         let id = event_id_arg(event_id)?;
         let now = instant(now_ms, "now_ms")?;
@@ -156,6 +191,60 @@ impl Community {
         let id = registration_id_arg(registration_id)?;
         let now = instant(now_ms, "now_ms")?;
         self.read(|c| Ok(ical::invitation(c, id, &organizer_email, now)?))
+    }
+
+    /// `eventIcal` with options (a reminder).
+    pub fn event_ical_with(
+        &self,
+        event_id: i64,
+        options: IcalOptions,
+        now_ms: i64,
+    ) -> Result<String, CimiError> {
+        let id = event_id_arg(event_id)?;
+        let options = options.into_core()?;
+        let now = instant(now_ms, "now_ms")?;
+        self.read(|c| Ok(ical::event_with(c, id, now, &options)?))
+    }
+
+    /// `calendarIcal` with options (a reminder for each event still standing;
+    /// a cancelled event stays with `STATUS:CANCELLED` and its higher
+    /// `SEQUENCE`).
+    pub fn calendar_ical_with(
+        &self,
+        event_ids: Vec<i64>,
+        options: IcalOptions,
+        now_ms: i64,
+    ) -> Result<String, CimiError> {
+        let ids = event_ids
+            .into_iter()
+            .map(event_id_arg)
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = options.into_core()?;
+        let now = instant(now_ms, "now_ms")?;
+        self.read(|c| Ok(ical::calendar_with(c, &ids, now, &options)?))
+    }
+
+    /// `invitationIcal` with options (a reminder, left out of a
+    /// cancellation).
+    pub fn invitation_ical_with(
+        &self,
+        registration_id: i64,
+        organizer_email: String,
+        options: IcalOptions,
+        now_ms: i64,
+    ) -> Result<String, CimiError> {
+        let id = registration_id_arg(registration_id)?;
+        let options = options.into_core()?;
+        let now = instant(now_ms, "now_ms")?;
+        self.read(|c| {
+            Ok(ical::invitation_with(
+                c,
+                id,
+                &organizer_email,
+                now,
+                &options,
+            )?)
+        })
     }
 }
 

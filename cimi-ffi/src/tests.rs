@@ -518,3 +518,222 @@ fn registration_request_starts_from_the_cores_defaults() {
     let refused = c.register(ev, r, T0).unwrap_err();
     assert_eq!(refused.kind(), "missing_field");
 }
+
+#[test]
+fn moderated_requests_wait_then_are_approved_or_rejected() {
+    let c = Community::cimi();
+    let mut spec = event_spec(
+        EventKind::Workshop,
+        "Rust".into(),
+        T0 + DAY,
+        T0 + DAY + 3_600_000,
+        1,
+    );
+    spec.moderated = true;
+    spec.waitlist = false;
+    let ev = c.schedule_event(spec, T0).unwrap();
+    assert!(c.event(ev).unwrap().unwrap().moderated);
+
+    let alice = c.register(ev, ask("alice@interieur.gouv.fr"), T0).unwrap();
+    let bob = c.register(ev, ask("bob@interieur.gouv.fr"), T0).unwrap();
+    let carol = c.register(ev, ask("carol@interieur.gouv.fr"), T0).unwrap();
+    let pending = c.registration(alice).unwrap().unwrap();
+    assert_eq!(
+        (pending.status, pending.seat),
+        (RegistrationStatus::Pending, None)
+    );
+
+    let approved = c.approve(alice, T0 + 1).unwrap();
+    assert_eq!(approved.status, RegistrationStatus::Confirmed);
+    assert_eq!(approved.seat, Some(Seat::OnSite));
+    assert_eq!(approved.confirmed_at_ms, Some(T0 + 1));
+    assert_eq!(approved.rejection, None);
+    assert_eq!(approved.rejection_message, None);
+
+    // Approving twice: not pending.
+    let e = c.approve(alice, T0 + 2).unwrap_err();
+    assert!(matches!(e, CimiError::InvalidState { .. }), "{e:?}");
+    assert_eq!(e.kind(), "not_pending");
+
+    // No seat left and no waiting list: the core's refusal, still pending.
+    let e = c.approve(bob, T0 + 2).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("refused", "event_full"));
+    assert_eq!(
+        c.registration(bob).unwrap().unwrap().status,
+        RegistrationStatus::Pending
+    );
+
+    let rejected = c.reject(bob, "  Atelier complet  ".into(), T0 + 3).unwrap();
+    assert_eq!(rejected.status, RegistrationStatus::Cancelled);
+    assert_eq!(rejected.cancelled_at_ms, Some(T0 + 3));
+    assert_eq!(rejected.rejection.as_deref(), Some("Atelier complet"));
+    assert_eq!(
+        rejected.rejection_message.as_deref(),
+        Some("Your registration request was not accepted: Atelier complet")
+    );
+    assert_eq!(
+        rejected.rejection_message_fr.as_deref(),
+        Some("Votre demande d'inscription n'a pas été retenue : Atelier complet")
+    );
+    assert_eq!(c.registration(bob).unwrap().unwrap(), rejected);
+
+    // A blank reason is the core's invalid input; a confirmed registration
+    // cannot be rejected.
+    let e = c.reject(carol, " ".into(), T0).unwrap_err();
+    assert_eq!(e.details().get("field").map(String::as_str), Some("reason"));
+    let e = c.reject(alice, "non".into(), T0).unwrap_err();
+    assert_eq!(e.kind(), "not_pending");
+    let e = c.approve(-1, T0).unwrap_err();
+    assert!(matches!(e, CimiError::InvalidInput { .. }));
+    assert_eq!(c.check_invariants().unwrap(), None);
+}
+
+#[test]
+fn admission_patterns_cross_as_text_and_bad_ones_are_invalid_input() {
+    let c = Community::cimi();
+    let ev = event(&c, 10);
+    assert_eq!(
+        c.event(ev).unwrap().unwrap().admission,
+        Admission::default()
+    );
+
+    let home = Admission {
+        allowed: vec![
+            " *@*.Interieur.gouv.fr ".into(),
+            "*@interieur.gouv.fr".into(),
+        ],
+        audiences: vec!["interieur".into()],
+        replaces_policy: false,
+    };
+    c.set_admission(ev, home, T0).unwrap();
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!(
+        e.admission.allowed,
+        vec!["*@*.interieur.gouv.fr", "*@interieur.gouv.fr"]
+    );
+    assert_eq!(e.admission.audiences, vec!["interieur"]);
+    // Who gets a seat changes nothing the calendar shows.
+    assert_eq!(e.revision, 0);
+
+    let refused = c.register(ev, ask("bob@agri.gouv.fr"), T0).unwrap_err();
+    assert_eq!(
+        (refused.family(), refused.kind()),
+        ("refused", "address_not_admitted")
+    );
+    assert_eq!(
+        refused.details().get("allowed").map(String::as_str),
+        Some("*@*.interieur.gouv.fr, *@interieur.gouv.fr")
+    );
+    c.register(ev, ask("alice@interieur.gouv.fr"), T0).unwrap();
+
+    // An audience of its own, without patterns: the other audience is refused.
+    let only_home = Admission {
+        audiences: vec!["interieur".into()],
+        ..Admission::default()
+    };
+    c.set_admission(ev, only_home, T0).unwrap();
+    let refused = c.register(ev, ask("bob@agri.gouv.fr"), T0).unwrap_err();
+    assert_eq!(refused.kind(), "audience_not_admitted");
+    assert_eq!(
+        refused.details().get("admitted").map(String::as_str),
+        Some("interieur")
+    );
+
+    for (bad, index) in [(vec!["gouv.fr"], 0), (vec!["*@*", "x@[1.2.3.4]"], 1)] {
+        let admission = Admission {
+            allowed: bad.into_iter().map(String::from).collect(),
+            ..Admission::default()
+        };
+        let e = c.set_admission(ev, admission.clone(), T0).unwrap_err();
+        assert!(matches!(e, CimiError::InvalidInput { .. }), "{e:?}");
+        assert_eq!(e.kind(), "invalid_input");
+        assert_eq!(
+            e.details().get("field").map(String::as_str),
+            Some("admission.allowed")
+        );
+        assert!(
+            e.message().contains(&format!("pattern {index}")),
+            "{}",
+            e.message()
+        );
+        assert!(
+            e.message_fr().contains(&format!("motif {index}")),
+            "{}",
+            e.message_fr()
+        );
+        let mut spec = event_spec(EventKind::Workshop, "X".into(), T0 + DAY, T0 + DAY + 1, 1);
+        spec.admission = admission;
+        let e = c.schedule_event(spec, T0).unwrap_err();
+        assert_eq!(
+            e.details().get("field").map(String::as_str),
+            Some("admission.allowed")
+        );
+    }
+    // An audience the statutes do not know is the core's to refuse.
+    let unknown = Admission {
+        audiences: vec!["martians".into()],
+        ..Admission::default()
+    };
+    assert!(c.set_admission(ev, unknown, T0).is_err());
+    assert_eq!(c.check_invariants().unwrap(), None);
+}
+
+#[test]
+fn rescheduling_and_cancelling_raise_the_calendar_sequence() {
+    let c = Community::cimi();
+    let ev = event(&c, 10);
+    let r = c.register(ev, ask("alice@interieur.gouv.fr"), T0).unwrap();
+    let start = c.event(ev).unwrap().unwrap().starts_at_ms;
+    assert_eq!(c.event(ev).unwrap().unwrap().revision, 0);
+
+    c.reschedule(ev, start + DAY, start + DAY + 3_600_000, T0)
+        .unwrap();
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!((e.starts_at_ms, e.revision), (start + DAY, 1));
+    let e = c.reschedule(ev, start, start, T0).unwrap_err();
+    assert_eq!(e.kind(), "end_not_after_start");
+    let e = c.reschedule(ev, i64::MAX, start, T0).unwrap_err();
+    assert_eq!(
+        e.details().get("field").map(String::as_str),
+        Some("starts_at_ms")
+    );
+
+    let plain = c.event_ical(ev, T0).unwrap();
+    assert!(plain.contains("\r\nSEQUENCE:1\r\n") && !plain.contains("VALARM"));
+    assert_eq!(
+        c.event_ical_with(ev, IcalOptions::default(), T0).unwrap(),
+        plain
+    );
+    let half_hour = IcalOptions {
+        reminder_ms: Some(30 * 60_000),
+    };
+    let ics = c.event_ical_with(ev, half_hour.clone(), T0).unwrap();
+    assert!(ics.contains("\r\nTRIGGER:-PT30M\r\n"), "{ics}");
+    let cal = c
+        .calendar_ical_with(vec![ev], half_hour.clone(), T0)
+        .unwrap();
+    assert!(cal.contains("\r\nTRIGGER:-PT30M\r\n"));
+    let inv = c
+        .invitation_ical_with(r, "cimi@interieur.gouv.fr".into(), half_hour.clone(), T0)
+        .unwrap();
+    assert!(inv.contains("\r\nMETHOD:REQUEST\r\n") && inv.contains("TRIGGER:-PT30M"));
+    let e = c
+        .event_ical_with(
+            ev,
+            IcalOptions {
+                reminder_ms: Some(i64::MIN),
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.details().get("field").map(String::as_str),
+        Some("reminder_ms")
+    );
+
+    c.cancel_event(ev, T0).unwrap();
+    assert_eq!(c.event(ev).unwrap().unwrap().revision, 2);
+    let cancel = c.event_ical_with(ev, half_hour, T0).unwrap();
+    assert!(cancel.contains("\r\nMETHOD:CANCEL\r\n") && cancel.contains("\r\nSEQUENCE:2\r\n"));
+    assert!(!cancel.contains("VALARM"));
+}

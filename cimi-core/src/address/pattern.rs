@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::syntax::{check_local, normalize_domain};
 use super::{AddressError, EmailAddress, MAX_LABEL_LEN};
+use crate::i18n::Lang;
 
 /// Why a text is not a valid address pattern.
 ///
@@ -28,6 +29,39 @@ pub enum PatternError {
     /// The domain side is neither `*`, `*.domain` nor a domain.
     #[error("the domain side of the pattern is not '*', '*.domain' or a domain: {0}")]
     InvalidDomain(AddressError),
+}
+
+impl PatternError {
+    /// A stable snake_case identifier.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PatternError::MissingAt => "pattern_missing_at",
+            PatternError::InvalidLocal => "pattern_invalid_local",
+            PatternError::InvalidDomain(_) => "pattern_invalid_domain",
+        }
+    }
+
+    /// The message in the given language.
+    ///
+    /// ```
+    /// use cimi_core::{Lang, address::PatternError};
+    /// assert_eq!(PatternError::MissingAt.message(Lang::Fr), "un motif d'adresse a la forme local@domaine");
+    /// ```
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            PatternError::MissingAt => "un motif d'adresse a la forme local@domaine".into(),
+            PatternError::InvalidLocal => {
+                "la partie locale du motif n'est ni « * » ni une partie locale valide".into()
+            }
+            PatternError::InvalidDomain(a) => format!(
+                "le domaine du motif n'est ni « * », ni « *.domaine », ni un domaine : {}",
+                a.message(Lang::Fr)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
+use crate::address::AddressPattern;
 use crate::change::{Action, Record};
 use crate::error::{Error, StateError};
 use crate::event::{
     Admission, Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource,
     ResourceKind, Schedule, Venue,
 };
+use crate::i18n::Lang;
 use crate::ids::{EventId, RegistrationId};
 use crate::member::ConsentKind;
 use crate::registration::RegistrationStatus;
@@ -38,6 +40,40 @@ impl std::fmt::Debug for ReportAttendees {
             .field("named", &self.named.len())
             .field("unnamed", &self.unnamed)
             .finish()
+    }
+}
+
+/// Admission rules read from text, in the engine's error type.
+impl Admission {
+    /// Parses the allowed patterns given as text (what a binding or a form
+    /// receives); the first bad one is an `invalid_input` error on the field
+    /// `admission.allowed`, naming its position.
+    ///
+    /// ```
+    /// use cimi_core::event::Admission;
+    /// let a = Admission::default().allowing(Admission::parse_allowed(["*@*.interieur.gouv.fr"])?);
+    /// assert_eq!(a.allowed.len(), 1);
+    /// assert_eq!(Admission::parse_allowed(["gouv.fr"]).unwrap_err().kind(), "invalid_input");
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn parse_allowed<I, S>(patterns: I) -> Result<Vec<AddressPattern>, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        patterns
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.as_ref()
+                    .parse::<AddressPattern>()
+                    .map_err(|e| Error::InvalidInput {
+                        field: "admission.allowed".into(),
+                        reason: format!("pattern {i} (from 0): {}", e.message(Lang::En)),
+                        reason_fr: format!("motif {i} (à partir de 0) : {}", e.message(Lang::Fr)),
+                    })
+            })
+            .collect()
     }
 }
 

@@ -1,7 +1,8 @@
 //! The event lifecycle: scheduling, capacity, quotas, program, venue,
 //! broadcast, registration window, and the state transitions up to the
-//! compte-rendu (the core's `community/events.rs`), with their records and
-//! enums (`Event`, `EventSpec`, `Venue`, `RemoteBroadcast`, `ProgramItem`,
+//! compte-rendu, rescheduling and per-event admission (the core's
+//! `community/events.rs`), with their records and enums (`Event`,
+//! `EventSpec`, `Admission`, `Venue`, `RemoteBroadcast`, `ProgramItem`,
 //! `Speaker`, `Resource`, `Report`, `EventKind`, `EventState`, `ItemKind`,
 //! `ResourceKind`) and the top-level `eventSpec` (Java: `Cimi.eventSpec`).
 
@@ -260,9 +261,57 @@ impl From<&ce::Report> for Report {
     }
 }
 
+/// Who an event admits, besides or instead of the statutes' registration
+/// policy (the core's `event::Admission`): its own allowed address patterns
+/// and the audiences it is open to. The default (Kotlin `Admission()`, Java
+/// `new Admission()`) has no rule of its own: the event admits whoever the
+/// statutes admit. A request the event's rules refuse is
+/// `CimiException.Refused` with kind `address_not_admitted` (details
+/// `allowed`) or `audience_not_admitted` (details `audience`, `admitted`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+pub struct Admission {
+    /// The event's own allowed address patterns, as text (`*@*.gouv.fr`,
+    /// `*@paris.fr`, `cimi@interieur.gouv.fr`, `*@*`); none: no rule of its
+    /// own. A text the core's pattern parser refuses is
+    /// `CimiException.InvalidInput` (kind `invalid_input`, field
+    /// `admission.allowed`). Read back in the core's canonical form
+    /// (lower-case domain, trimmed).
+    #[uniffi(default)]
+    pub allowed: Vec<String>,
+    /// The audiences admitted (identifiers of the statutes' audiences:
+    /// `interieur`…); none: every audience, and addresses in no audience.
+    #[uniffi(default)]
+    pub audiences: Vec<String>,
+    /// Whether `allowed` replaces the statutes' policy instead of narrowing
+    /// it (otherwise the statutes and the event must both allow the address).
+    #[uniffi(default = false)]
+    pub replaces_policy: bool,
+}
+
+impl Admission {
+    pub(crate) fn into_core(self) -> Result<ce::Admission, CimiError> {
+        let allowed = ce::Admission::parse_allowed(&self.allowed)?;
+        Ok(ce::Admission {
+            allowed,
+            audiences: self.audiences,
+            replaces_policy: self.replaces_policy,
+        })
+    }
+}
+
+impl From<&ce::Admission> for Admission {
+    fn from(a: &ce::Admission) -> Self {
+        Admission {
+            allowed: a.allowed.iter().map(|p| p.as_str().to_string()).collect(),
+            audiences: a.audiences.clone(),
+            replaces_policy: a.replaces_policy,
+        }
+    }
+}
+
 /// What is needed to schedule an event. [`crate::event_spec`] makes one with
 /// the defaults (open at once, no window, waiting list, no quota, no venue,
-/// no broadcast, empty program); Java: `new EventSpecBuilder(kind, title,
+/// no broadcast, empty program, the statutes' admission, not moderated); Java: `new EventSpecBuilder(kind, title,
 /// start, end, capacity)` starts from it, with fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EventSpec {
@@ -292,6 +341,14 @@ pub struct EventSpec {
     pub program: Vec<ProgramItem>,
     /// Stay a draft instead of opening at once.
     pub draft: bool,
+    /// Who the event admits (default: whoever the statutes admit).
+    #[uniffi(default)]
+    pub admission: Admission,
+    /// Whether each request waits for an organiser's approval (status
+    /// `PENDING`, then `Community.approve` or `reject`) before getting a
+    /// seat or a place in the waiting list. Default `false`.
+    #[uniffi(default = false)]
+    pub moderated: bool,
 }
 
 impl EventSpec {
@@ -316,6 +373,8 @@ impl EventSpec {
         spec.waitlist = self.waitlist;
         spec.program = self.program.into_iter().map(Into::into).collect();
         spec.draft = self.draft;
+        spec.admission = self.admission.into_core()?;
+        spec.moderated = self.moderated;
         Ok(spec)
     }
 }
@@ -360,6 +419,14 @@ pub struct Event {
     /// Recording is allowed: there is at least one speaker and every speaker
     /// consented.
     pub recording_allowed: bool,
+    /// How many times what a calendar entry shows changed since the event
+    /// was scheduled (time, title, venue, video link, program, cancellation):
+    /// the iCalendar `SEQUENCE` of its exports.
+    pub revision: i32,
+    /// Who the event admits, besides or instead of the statutes' policy.
+    pub admission: Admission,
+    /// Whether each request waits for an organiser's approval.
+    pub moderated: bool,
 }
 
 impl From<&ce::Event> for Event {
@@ -383,12 +450,16 @@ impl From<&ce::Event> for Event {
             created_at_ms: millis(e.created_at),
             report: e.report.as_ref().map(Into::into),
             recording_allowed: e.recording_allowed(),
+            revision: count_i32(e.revision),
+            admission: (&e.admission).into(),
+            moderated: e.moderated,
         }
     }
 }
 
 /// An event spec with the defaults: open for registration at once, no window,
-/// a waiting list, no quota, no venue, no broadcast, an empty program. Change
+/// a waiting list, no quota, no venue, no broadcast, an empty program, the
+/// statutes' admission, not moderated. Change
 /// its fields before `Community.scheduleEvent` (Java: `spec.setVenue(…)`).
 #[uniffi::export]
 pub fn event_spec(
@@ -412,6 +483,8 @@ pub fn event_spec(
         waitlist: true,
         program: Vec::new(),
         draft: false,
+        admission: Admission::default(),
+        moderated: false,
     }
 }
 
@@ -603,10 +676,46 @@ impl Community {
         self.read(|c| Ok(c.report_attendees(id, at)?.into()))
     }
 
-    /// Cancels an event that has not been held.
+    /// Cancels an event that has not been held. Its calendar exports then
+    /// withdraw it: `eventIcal` answers `METHOD:CANCEL` with a higher
+    /// `SEQUENCE` (the event's `revision`).
     pub fn cancel_event(&self, event_id: i64, at_ms: i64) -> Result<(), CimiError> {
         let id = convert::event_id(event_id)?;
         let at = instant(at_ms, "at_ms")?;
         self.write(|c| c.cancel_event(id, at))
+    }
+
+    /// Moves an event still to be held to another time (`starts_at_ms` to
+    /// `ends_at_ms`); the registrations stay. The event's `revision` (the
+    /// iCalendar `SEQUENCE`) goes up, so calendar clients update their entry.
+    pub fn reschedule(
+        &self,
+        event_id: i64,
+        starts_at_ms: i64,
+        ends_at_ms: i64,
+        at_ms: i64,
+    ) -> Result<(), CimiError> {
+        let id = convert::event_id(event_id)?;
+        let schedule = ce::Schedule::new(
+            instant(starts_at_ms, "starts_at_ms")?,
+            instant(ends_at_ms, "ends_at_ms")?,
+        )?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.reschedule(id, schedule, at))
+    }
+
+    /// Changes who an event still to be held admits (see `Admission`; a
+    /// default `Admission` goes back to the statutes' policy). Registrations
+    /// already made stay: the rule judges the requests to come.
+    pub fn set_admission(
+        &self,
+        event_id: i64,
+        admission: Admission,
+        at_ms: i64,
+    ) -> Result<(), CimiError> {
+        let id = convert::event_id(event_id)?;
+        let admission = admission.into_core()?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.set_admission(id, admission, at))
     }
 }

@@ -1,5 +1,6 @@
-//! The registration engine: register (one request or a batch), cancel and
-//! promote the waiting list, check in, occupancy and attendance (the core's
+//! The registration engine: register (one request or a batch), approve or
+//! reject the requests of a moderated event, cancel and promote the waiting
+//! list, check in, occupancy and attendance (the core's
 //! `community/registrations.rs`), with their records and enums
 //! (`RegistrationRequest`, `Registration`, `RegistrationOutcome`,
 //! `RegistrationAttempt`, `Cancellation`, `Occupancy`, `AttendanceMode`,
@@ -188,6 +189,15 @@ pub struct Registration {
     pub cancelled_at_ms: Option<i64>,
     /// When the registrant checked in.
     pub checked_in_at_ms: Option<i64>,
+    /// Why an organiser rejected the request (a moderated event), as they
+    /// wrote it; `null` unless rejected (status `CANCELLED`).
+    pub rejection: Option<String>,
+    /// What the person is told of the rejection, in English, with the
+    /// organiser's reason (the core's `Registration::rejection_message`);
+    /// `null` unless rejected.
+    pub rejection_message: Option<String>,
+    /// The same in French.
+    pub rejection_message_fr: Option<String>,
 }
 
 impl From<&cr::Registration> for Registration {
@@ -206,6 +216,9 @@ impl From<&cr::Registration> for Registration {
             promoted_at_ms: opt_millis(r.promoted_at),
             cancelled_at_ms: opt_millis(r.cancelled_at),
             checked_in_at_ms: opt_millis(r.checked_in_at),
+            rejection: r.rejection.as_deref().map(str::to_string),
+            rejection_message: r.rejection_message(cimi_core::Lang::En),
+            rejection_message_fr: r.rejection_message(cimi_core::Lang::Fr),
         }
     }
 }
@@ -288,8 +301,9 @@ impl From<cc::Occupancy> for Occupancy {
 impl Community {
     /// Judges a registration request arriving at `at_ms` and returns the
     /// identifier of the registration: a new one (a confirmed seat, a remote
-    /// place or a place in the waiting list), or the live one the person
-    /// already holds for this event. A refusal throws
+    /// place or a place in the waiting list; pending an organiser's approval
+    /// for a moderated event), or the live one the person already holds for
+    /// this event. A refusal throws
     /// `CimiException.Refused` whose `kind` says why (`address_not_allowed`,
     /// `event_full`…).
     ///
@@ -356,6 +370,34 @@ impl Community {
                 })
                 .collect())
         })
+    }
+
+    /// Approves a pending request (an event scheduled `moderated`): it gets
+    /// a seat, a remote place or a place in the waiting list by the rules at
+    /// `at_ms`, and the registration is returned. When those rules refuse it
+    /// (no seat left and no waiting list: `CimiException.Refused`, kind
+    /// `event_full`), it stays pending. A registration that is not pending is
+    /// `CimiException.InvalidState` with kind `not_pending`.
+    pub fn approve(&self, registration_id: i64, at_ms: i64) -> Result<Registration, CimiError> {
+        let id = convert::registration_id(registration_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.approve(id, at).map(|r| (&r).into()))
+    }
+
+    /// Rejects a pending request (a moderated event) with the organiser's
+    /// `reason` (not blank), kept in `rejection`; the registration, returned,
+    /// is cancelled and `rejectionMessage` / `rejectionMessageFr` say it to
+    /// the person. Not pending: `CimiException.InvalidState`, kind
+    /// `not_pending`.
+    pub fn reject(
+        &self,
+        registration_id: i64,
+        reason: String,
+        at_ms: i64,
+    ) -> Result<Registration, CimiError> {
+        let id = convert::registration_id(registration_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.reject(id, &reason, at).map(|r| (&r).into()))
     }
 
     /// Cancels a registration; the seat goes to the earliest waiting

@@ -165,6 +165,42 @@ def test_interop():
         raise AssertionError("expected Interop")
 
 
+def test_moderation_admission_and_calendar_updates():
+    now = cimi.now_ms()
+    c = cimi.Community.cimi()
+    start = now + 10 * DAY
+    spec = cimi.event_spec(cimi.EventKind.WORKSHOP, "Rust", start, start + 2 * 3600 * 1000, 5)
+    assert spec.admission == cimi.Admission() and not spec.moderated  # record defaults
+    spec.moderated = True
+    spec.admission = cimi.Admission(allowed=["*@*.interieur.gouv.fr", "*@interieur.gouv.fr"])
+    ev = c.schedule_event(spec, now)
+    r = c.register(ev, ask("alice@interieur.gouv.fr"), now)
+    assert c.registration(r).status == cimi.RegistrationStatus.PENDING
+    assert c.approve(r, now).status == cimi.RegistrationStatus.CONFIRMED
+    try:
+        c.register(ev, ask("bob@agri.gouv.fr"), now)
+    except cimi.CimiError.Refused as e:
+        assert e.kind == "address_not_admitted"
+    else:
+        raise AssertionError("expected address_not_admitted")
+    b = c.register(ev, ask("bob@interieur.gouv.fr"), now)
+    rejected = c.reject(b, "Complet", now)
+    assert rejected.rejection == "Complet" and rejected.rejection_message_fr.endswith(": Complet")
+    try:
+        c.set_admission(ev, cimi.Admission(allowed=["gouv.fr"]), now)
+    except cimi.CimiError.InvalidInput as e:
+        assert e.details["field"] == "admission.allowed"
+    else:
+        raise AssertionError("expected invalid_input")
+    c.reschedule(ev, start + DAY, start + DAY + 3600 * 1000, now)
+    assert c.event(ev).revision == 1
+    ics = c.event_ical_with(ev, cimi.IcalOptions(reminder_ms=30 * 60 * 1000), now)
+    assert "\r\nSEQUENCE:1\r\n" in ics and "\r\nTRIGGER:-PT30M\r\n" in ics
+    c.cancel_event(ev, now)
+    assert "\r\nMETHOD:CANCEL\r\n" in c.event_ical(ev, now)
+    assert c.check_invariants() is None
+
+
 def test_time_helpers():
     ms = cimi.paris_instant_ms(2017, 12, 12, 12, 30)
     assert cimi.instant_to_rfc3339(ms) == "2017-12-12T11:30:00.000Z"

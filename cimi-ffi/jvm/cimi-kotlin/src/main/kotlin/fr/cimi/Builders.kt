@@ -94,9 +94,10 @@ class RegistrationRequestBuilder(email: String) {
  * ```
  *
  * It starts from [eventSpec] (open at once, no registration window, a waiting
- * list, no quota, no venue, no broadcast, an empty program); the core checks
- * the spec when it is scheduled (an end not after the start is refused with
- * kind `end_not_after_start`).
+ * list, no quota, no venue, no broadcast, an empty program, the statutes'
+ * admission, not moderated); the core checks the spec when it is scheduled
+ * (an end not after the start is refused with kind `end_not_after_start`, an
+ * address pattern it cannot read with kind `invalid_input`).
  */
 class EventSpecBuilder private constructor(private val spec: EventSpec) {
     /**
@@ -161,8 +162,104 @@ class EventSpecBuilder private constructor(private val spec: EventSpec) {
     /** Whether the event stays a draft (not open for registration) once scheduled (default `false`). */
     fun draft(draft: Boolean): EventSpecBuilder = apply { spec.draft = draft }
 
+    /**
+     * Sets who the event admits, besides or instead of the statutes' policy
+     * (default `Admission()`: whoever the statutes admit); see [AdmissionBuilder].
+     */
+    fun admission(admission: Admission): EventSpecBuilder = apply { spec.admission = admission }
+
+    /**
+     * Whether each request waits for an organiser's approval (status
+     * `PENDING`, then `Community.approve` or `reject`) before getting a seat
+     * or a place in the waiting list (default `false`).
+     */
+    fun moderated(moderated: Boolean): EventSpecBuilder = apply { spec.moderated = moderated }
+
     /** A new spec with the fields set so far. */
-    fun build(): EventSpec = spec.copy(quotas = spec.quotas.toMap(), program = spec.program.toList())
+    fun build(): EventSpec = spec.copy(
+        quotas = spec.quotas.toMap(),
+        program = spec.program.toList(),
+        admission = spec.admission.copy(
+            allowed = spec.admission.allowed.toList(),
+            audiences = spec.admission.audiences.toList(),
+        ),
+    )
+}
+
+/**
+ * Builds the [Admission] of an event (`EventSpecBuilder.admission`,
+ * `Community.setAdmission`):
+ *
+ * ```java
+ * Admission townsOnly = new AdmissionBuilder()
+ *         .allowed("*@paris.fr", "*@lyon.fr").replacesPolicy(true)
+ *         .build();
+ * Admission homeMinistry = new AdmissionBuilder().audiences("interieur").build();
+ * ```
+ *
+ * It starts from `Admission()`: no pattern, no audience, narrowing (not
+ * replacing) the statutes' policy, which admits whoever the statutes admit.
+ * The patterns are text; the core reads them when the admission is used (one
+ * it cannot read is `invalid_input` with field `admission.allowed`), and
+ * refuses an audience its statutes do not know.
+ */
+class AdmissionBuilder {
+    private val admission = Admission()
+
+    /** Sets the event's own allowed address patterns (`*@*.interieur.gouv.fr`, `*@paris.fr`, one mailbox, `*@*`). */
+    fun allowed(vararg patterns: String): AdmissionBuilder = apply { admission.allowed = patterns.toList() }
+
+    /** Sets the event's own allowed address patterns. */
+    fun allowed(patterns: Collection<String>): AdmissionBuilder = apply { admission.allowed = patterns.toList() }
+
+    /** Sets the audiences admitted (identifiers of the statutes' audiences: `interieur`…). */
+    fun audiences(vararg audiences: String): AdmissionBuilder = apply { admission.audiences = audiences.toList() }
+
+    /** Sets the audiences admitted. */
+    fun audiences(audiences: Collection<String>): AdmissionBuilder =
+        apply { admission.audiences = audiences.toList() }
+
+    /**
+     * Whether the allowed patterns replace the statutes' policy (default
+     * `false`: they narrow it, the statutes and the event must both allow the
+     * address).
+     */
+    fun replacesPolicy(replacesPolicy: Boolean): AdmissionBuilder =
+        apply { admission.replacesPolicy = replacesPolicy }
+
+    /** A new admission with the fields set so far. */
+    fun build(): Admission = admission.copy(
+        allowed = admission.allowed.toList(),
+        audiences = admission.audiences.toList(),
+    )
+}
+
+/**
+ * Builds the [IcalOptions] of `Community.eventIcalWith`, `calendarIcalWith`
+ * and `invitationIcalWith`:
+ *
+ * ```java
+ * String ics = cimi.eventIcalWith(event,
+ *         new IcalOptionsBuilder().reminder(Duration.ofMinutes(30)).build(), nowMs);
+ * ```
+ *
+ * It starts from `IcalOptions()`: no reminder (the documents of `eventIcal`,
+ * `calendarIcal` and `invitationIcal`).
+ */
+class IcalOptionsBuilder {
+    private val options = IcalOptions()
+
+    /** Sets a reminder this many milliseconds before the start (`null`: none). */
+    fun reminderMs(reminderMs: Long?): IcalOptionsBuilder = apply { options.reminderMs = reminderMs }
+
+    /**
+     * Sets a reminder this long before the start (`Duration.toMillis()`: to
+     * the millisecond; the core writes it to the second), or none (`null`).
+     */
+    fun reminder(reminder: Duration?): IcalOptionsBuilder = reminderMs(reminder?.toMillis())
+
+    /** New options with the fields set so far. */
+    fun build(): IcalOptions = options.copy()
 }
 
 /**

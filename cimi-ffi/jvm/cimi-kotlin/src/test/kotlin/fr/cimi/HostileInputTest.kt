@@ -32,8 +32,9 @@ import kotlin.test.assertTrue
  *
  * Each argument is varied one at a time from a plausible baseline (valid
  * identifiers of a fresh community holding an event, a registration, a
- * member, a help request and a watch item), so the calls reach past the
- * first check. Every call must either succeed, after which the community
+ * member, a help request and a watch item, and a moderated event with a
+ * pending registration for `approve` and `reject`), so the calls reach past
+ * the first check. Every call must either succeed, after which the community
  * still holds its invariants, or throw a [CimiException] other than
  * `Internal` (a panic or a poisoned lock would be `Internal`); a
  * `NullPointerException` is accepted only from Kotlin's null checks when a
@@ -76,6 +77,13 @@ class HostileInputTest {
                 "PostgreSQL 10", "https://www.postgresql.org/", "Réplication logique",
                 listOf("postgresql"), WatchScope.EXTERNAL, "alice@interieur.gouv.fr", event, null,
             ),
+            T0,
+        )
+
+        /** A request waiting for approval, in a moderated event: what `approve` and `reject` take. */
+        val pending: Long = c.register(
+            c.scheduleEvent(etatPlateforme(capacity = 10).apply { moderated = true }, T0),
+            ask("bob@interieur.gouv.fr"),
             T0,
         )
 
@@ -181,7 +189,9 @@ class HostileInputTest {
         name == "path" && function == "fromStatutesFile" -> Arg("statutes file", false, false) { statutesFile }
         isPath(name) -> Arg("fresh path", false, false) { freshPath(name) }
         name == "channel" -> fixed("forum", "forum")
-        name == "audience" -> fixed("interieur", "interieur")
+        name == "audience" || name == "audiences" -> fixed("interieur", "interieur")
+        name == "allowed" -> fixed("pattern", "*@*.gouv.fr")
+        name == "reason" -> fixed("reason", "Atelier complet")
         name == "actor" -> fixed("actor", "inscriptions-web")
         name == "link" || name == "url" -> fixed("url", "https://www.example.org/")
         name == "text" && function == "instantFromRfc3339" -> fixed("rfc3339", "2017-12-12T11:30:00Z")
@@ -223,9 +233,9 @@ class HostileInputTest {
             )
     }
 
-    private fun baselineLong(name: String, f: Fixture?): Long = when (name) {
+    private fun baselineLong(name: String, function: String, f: Fixture?): Long = when (name) {
         "eventId" -> f!!.event
-        "registrationId" -> f!!.registration
+        "registrationId" -> if (function == "approve" || function == "reject") f!!.pending else f!!.registration
         "memberId", "excludeMemberId" -> f!!.member
         "helpRequestId" -> f!!.help
         "watchItemId" -> f!!.watch
@@ -233,6 +243,7 @@ class HostileInputTest {
         "endsAtMs" -> parisInstantMs(2017, 12, 12, 14, 30)
         "fromMs" -> T0 - 30 * DAY
         "toMs" -> T0 + 30 * DAY
+        "reminderMs" -> 30 * 60_000L
         else -> if (name.endsWith("Ms")) T0 else 1L
     }
 
@@ -281,6 +292,8 @@ class HostileInputTest {
         Speaker::class.java -> speaker()
         Venue::class.java -> Venue("DGGN", "4 rue Claude Bernard, 92130 Issy-les-Moulineaux")
         RemoteBroadcast::class.java -> RemoteBroadcast("https://visio.example/cimi", 5)
+        Admission::class.java -> Admission(listOf("*@*.gouv.fr"), listOf("interieur"), false)
+        IcalOptions::class.java -> IcalOptions(30 * 60_000L)
         else -> null
     }
 
@@ -310,7 +323,7 @@ class HostileInputTest {
         val c = raw(t)
         return when {
             c == java.lang.Long.TYPE || c == java.lang.Long::class.java ->
-                Arg(name, false, false) { baselineLong(name, it) }
+                Arg(name, false, false) { baselineLong(name, function, it) }
             c == Integer.TYPE || c == Integer::class.java -> fixed("${baselineInt(name)}", baselineInt(name))
             c == java.lang.Boolean.TYPE || c == java.lang.Boolean::class.java -> fixed("true", true)
             c == java.lang.Double.TYPE || c == java.lang.Double::class.java -> fixed("1.0", 1.0)
