@@ -46,6 +46,9 @@ cargo run -q -p cimi-core --locked --example miditech_2017 -- --lang en >/dev/nu
 step "Python module: wheel, stubtest, pytest"
 bash cimi-py/scripts/test.sh
 
+step "notebook walkthrough: the main job's community in Python, requests from a CSV with polars, a figure (matplotlib, Agg)"
+"${CIMI_VENV:-.venv}/bin/python" examples/notebook_walkthrough.py
+
 step "FFI: bindings (Kotlin, Swift, Python), Python smoke test, Maven (Kotlin tests, Java consumer)"
 bash cimi-ffi/scripts/test.sh
 

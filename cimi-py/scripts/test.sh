@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the `cimi` Python module and runs its checks, on a fresh machine
-# (CPython >= 3.9 with pip and venv, a Rust toolchain, PyPI reachable).
+# (CPython >= 3.10 with pip and venv, a Rust toolchain, PyPI reachable).
 #
 #   bash cimi-py/scripts/test.sh            # venv, release wheel, stubtest, pytest, shuttle
 #   bash cimi-py/scripts/test.sh --bench    # ... then benches/python/bench_register.py
@@ -34,7 +34,7 @@ fi
 vpy="$venv/bin/python"
 "$vpy" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
 
-step "release wheel (abi3, CPython >= 3.9)"
+step "release wheel (abi3, CPython >= 3.10)"
 wheels="${CARGO_TARGET_DIR:-$root/target}/cimi-py-wheels"
 rm -rf "$wheels"
 # One release build serves the tests and the benchmark.

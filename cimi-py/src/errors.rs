@@ -249,6 +249,18 @@ pub fn poisoned(py: Python<'_>) -> PyErr {
     )
 }
 
+/// A table holding a value Arrow cannot (an identifier above 2^63 - 1,
+/// more than 2^31 - 1 list items in a column): `cimi.InvalidState`, kind
+/// `table_overflow`.
+pub fn table_overflow(py: Python<'_>, error: &arrow_schema::ArrowError) -> PyErr {
+    invalid_state(
+        py,
+        "table_overflow",
+        format!("the table cannot be built as Arrow data: {error}"),
+        format!("la table ne peut pas être construite en données Arrow : {error}"),
+    )
+}
+
 /// Registers the exception classes on the module, each with class-level
 /// defaults for the instance attributes.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

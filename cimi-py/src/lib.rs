@@ -1,5 +1,5 @@
 //! `cimi` for Python: the bindings of `cimi-core`, built by maturin as the
-//! extension module `cimi._cimi` (abi3, CPython 3.9+) and re-exported by the
+//! extension module `cimi._cimi` (abi3, CPython 3.10+) and re-exported by the
 //! pure-Python package `cimi` (see `python/cimi/`).
 //!
 //! The bindings are thin: every rule lives in `cimi-core`. This crate only
@@ -13,15 +13,19 @@ use pyo3::prelude::*;
 use cimi_core::Lang;
 use cimi_core::address::EmailAddress;
 
+mod arrow_in;
 mod community;
 mod convert;
 mod errors;
 mod interop;
 mod lock;
+mod member_rows;
 mod records;
 mod requests;
+mod requests_arrow;
 mod statutes;
 mod store;
+mod table;
 mod tables;
 mod time;
 
@@ -100,6 +104,7 @@ fn _cimi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<records::PyWatchItem>()?;
     m.add_class::<records::PyDigest>()?;
     m.add_class::<store::PyStore>()?;
+    m.add_class::<table::PyTable>()?;
     m.add_function(wrap_pyfunction!(set_language, m)?)?;
     m.add_function(wrap_pyfunction!(get_language, m)?)?;
     m.add_function(wrap_pyfunction!(parse_address, m)?)?;

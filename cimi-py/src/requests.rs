@@ -1,9 +1,9 @@
 //! Registration requests from Python — the keyword arguments of `register`,
-//! the dicts of `register_many` — and the outcomes of a batch.
+//! the dicts of `register_many` — and the outcomes of a batch (Arrow data is
+//! read by `requests_arrow.rs`).
 //!
 //! This is the hot path of `register_many`, so the conversions avoid work the
-//! core does not need. On the 3.9 stable ABI, reading a `str` costs a
-//! `bytes` object (the ABI cannot borrow a string's UTF-8 before 3.10), so a
+//! core does not need. Reading a `str` checks and copies its UTF-8, so a
 //! batch reads each `str` object that many rows share (a service, a grade,
 //! an obligation id) once ([`TextCache`]); the keys of the rows are matched
 //! by identity ([`RowReader`]); the requests are built in the core's own

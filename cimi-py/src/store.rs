@@ -246,7 +246,9 @@ impl PyStore {
     #[getter]
     fn community(&self, py: Python<'_>) -> PyResult<PyCommunity> {
         let entered = self.enter(py)?;
-        Ok(PyCommunity::from_core(entered.community().clone()))
+        // The copy is made with the GIL released.
+        let current: &cimi_core::Community = entered.community();
+        Ok(PyCommunity::from_core(py.detach(|| current.clone())))
     }
 
     /// The sequence number of the last durable record.

@@ -52,7 +52,7 @@ def test_help_request_lifecycle(community: cimi.Community) -> None:
     assert missing.value.kind == "help_request_not_found" and missing.value.details["entity"] == "help_request"
     with pytest.raises(cimi.InvalidInput):
         community.ask_help("x@interieur.gouv.fr", "t", "q", visibility="secret", at=NOW)  # type: ignore[arg-type]
-    table = pd.DataFrame(community.help_requests_table())
+    table = pd.DataFrame(community.help_requests_table().to_pydict())
     assert table["state"].tolist() == ["resolved"] and "text" not in table
     assert pickle.loads(pickle.dumps(request)) == request
     assert "Comment" not in repr(request)
@@ -124,7 +124,7 @@ def test_statistics(community: cimi.Community) -> None:
     community.cancel(regs[0].id, at=NOW)
     community.check_in(regs[1].id, at=STARTS)
     community.mark_held(ev, at=ENDS)
-    stats = pd.DataFrame(community.event_stats())
+    stats = pd.DataFrame(community.event_stats().to_pydict())
     row = stats.iloc[0]
     assert (row["confirmed_on_site"], row["promoted"], row["cancelled"], row["attended"], row["no_shows"]) == (2, 1, 1, 1, 1)
     assert row["fill_rate"] == 1.0 and row["attendance_rate"] == 0.5

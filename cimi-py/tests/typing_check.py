@@ -42,8 +42,17 @@ def session() -> list[str]:
         community.cancel(reg.id)
     except cimi.CimiError as error:
         statuses.append(error.kind)
-    table: dict[str, list[object]] = community.registrations_table()
+    table: cimi.Table = community.registrations_table()
     statuses.extend(str(s) for s in table["status"])
+    columns: dict[str, list[object]] = dict(table)
+    statuses.extend(columns)
+    plain: dict[str, list[object]] = table.to_pydict()
+    statuses.append(str(len(plain)))
+    other = cimi.Community.cimi()
+    report = other.import_members(community.members_table())  # Arrow data
+    report = other.import_members([{"email": "carol@interieur.gouv.fr", "skills": ["rust"]}])
+    statuses.extend(str(r["kind"]) for r in report["rejected"])
+    statuses.extend(other.register_many(event, community.registrations_table(), detailed=False))
     occupancy = community.occupancy(event)
     statuses.append(str(occupancy["on_site"]))
     return statuses

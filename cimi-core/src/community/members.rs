@@ -131,6 +131,39 @@ impl Community {
         Ok(id)
     }
 
+    /// Adds members in order, all at `at`, as that many calls of
+    /// [`add_member`](Self::add_member): one answer per member, its new id or
+    /// the error that refused it (an invalid address, one already in the
+    /// directory — earlier in the batch included —, a field over the
+    /// limits). A refused member changes nothing; the others are added.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// use cimi_core::{Community, community::MemberProfile};
+    /// let t = Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap();
+    /// let mut c = Community::cimi();
+    /// let alice = MemberProfile { family_name: "Martin".into(), ..Default::default() };
+    /// let answers = c.add_members(
+    ///     [("alice@interieur.gouv.fr", alice.clone()), ("not an address", alice.clone()),
+    ///      ("ALICE@interieur.gouv.fr", alice)],
+    ///     t,
+    /// );
+    /// assert!(answers[0].is_ok());
+    /// assert_eq!(answers[1].as_ref().unwrap_err().kind(), "invalid_address");
+    /// assert_eq!(answers[2].as_ref().unwrap_err().kind(), "duplicate_member");
+    /// assert_eq!(c.members().count(), 1);
+    /// ```
+    pub fn add_members<S: AsRef<str>>(
+        &mut self,
+        members: impl IntoIterator<Item = (S, MemberProfile)>,
+        at: DateTime<Utc>,
+    ) -> Vec<Result<MemberId, Error>> {
+        members
+            .into_iter()
+            .map(|(email, profile)| self.add_member(email.as_ref(), profile, at))
+            .collect()
+    }
+
     /// Updates a member's profile: the fields the update gives replace the
     /// current ones, the others keep their value (a whole [`MemberProfile`]
     /// gives every field, so it replaces the profile).

@@ -19,7 +19,7 @@ Python bindings of the ``cimi-core`` Rust library, shaped for data scientists::
         acknowledged=True,
     )
     reg.status                      # 'confirmed'
-    community.registrations_table() # dict of columns: pandas.DataFrame(...) / polars.DataFrame(...)
+    community.registrations_table() # a cimi.Table (Arrow): polars.DataFrame(...), pyarrow.table(...)
 
 Every rule lives in the Rust core; errors derive from :class:`CimiError` (a
 ``ValueError``) and carry a stable ``.kind``.
@@ -45,6 +45,7 @@ from ._cimi import (
     StatutesError,
     Store,
     StoreError,
+    Table,
     Violation,
     WatchItem,
     __version__,
@@ -75,6 +76,7 @@ __all__ = [
     "StatutesError",
     "Store",
     "StoreError",
+    "Table",
     "Violation",
     "WatchItem",
     "__version__",

@@ -24,6 +24,15 @@ Conventions that hold for the whole module:
 - **Limits**: list arguments (skills, tags, ids, the rows of ``register_many``)
   take at most 1,000,000 items (``InvalidInput`` beyond, even from an endless
   iterator).
+- **Tables**: the ``*_table()`` methods and the statistics return a ``Table``:
+  Arrow data with a fixed schema, which polars, pyarrow, pandas (3.0+) and
+  duckdb read in place through the Arrow PyCapsule interface, and which
+  converts to plain Python with ``to_pydict()`` or ``dict(table)``.
+  ``register_many`` and ``import_members`` take Arrow data too (any object
+  with ``__arrow_c_stream__``).
+- **Threads**: every call whose work grows with the data (tables, batches,
+  imports and exports, digests, suggestions, copies, JSON) runs in Rust with
+  the GIL released, so other Python threads run meanwhile.
 - **Snapshots**: ``Member``, ``Event``, ``Registration`` and the other records
   are read-only copies taken when they were returned; the community changes
   only through ``Community`` methods. Records compare by value, pickle, and
@@ -34,12 +43,13 @@ import datetime
 import os
 import pathlib
 from collections.abc import Iterable, Mapping
-from typing import Any, Callable, ClassVar, Literal, Optional, TypedDict, TypeVar, Union, final, overload
+from typing import Any, Callable, ClassVar, Literal, Optional, Protocol, TypedDict, TypeVar, Union, final, overload
 
 from typing_extensions import NotRequired, TypeAlias
 
 __all__ = [
     "Community",
+    "Table",
     "Statutes",
     "Member",
     "Event",
@@ -298,8 +308,144 @@ class MailOutcome(TypedDict):
     problems: list[MailProblem]
     reply_fr: str
 
-#: Columns of a table: ``pandas.DataFrame(table)`` / ``polars.DataFrame(table)``.
-Table: TypeAlias = dict[str, list[Any]]
+class ArrowStream(Protocol):
+    """Any object that exports an Arrow C stream (the Arrow PyCapsule interface).
+
+    ``polars.DataFrame``, ``pandas.DataFrame`` (pandas 2.2+), ``pyarrow.Table``,
+    ``pyarrow.RecordBatchReader``, a duckdb relation and ``cimi.Table`` are.
+    """
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+
+class MemberRow(TypedDict):
+    """A member for ``Community.import_members``: the keywords of ``Community.add_member``.
+
+    ``email`` is required; a field left out or ``None`` is empty. The columns
+    that ``members_table()`` computes (``id``, ``domain``, ``administration``,
+    ``joined_at``, ``last_participation_at``, ``status``, ``bureau_role``,
+    ``erased_at``, ``consent_*``) may be there and are skipped.
+    """
+
+    email: str
+    family_name: NotRequired[OptStr]
+    given_name: NotRequired[OptStr]
+    service: NotRequired[OptStr]
+    grade: NotRequired[OptStr]
+    function: NotRequired[OptStr]
+    corps: NotRequired[OptStr]
+    affiliation: NotRequired[Optional[list[str]]]
+    skills: NotRequired[Optional[list[str]]]
+    interests: NotRequired[Optional[list[str]]]
+
+class RefusedMember(TypedDict):
+    """A member that ``Community.import_members`` did not add: its row (from 0), why (``kind``) and the messages.
+
+    ``kind`` is the kind of the error ``add_member`` would raise
+    (``invalid_address``, ``duplicate_member``, ``invalid_field``...);
+    ``message`` is in the module's language.
+    """
+
+    row: int
+    kind: str
+    message: str
+    message_en: str
+    message_fr: str
+
+class MembersImport(TypedDict):
+    """The report of ``Community.import_members``.
+
+    ``imported``: the ids of the members added, in the order of their rows;
+    ``rejected``: the rows refused; ``rows``: the rows read; ``complete``:
+    whether every row was added.
+    """
+
+    imported: list[int]
+    rejected: list[RefusedMember]
+    rows: int
+    complete: bool
+
+@final
+class Table:
+    """A table of the community (members, events, registrations, statistics...) as Arrow data.
+
+    It implements the Arrow PyCapsule interface (``__arrow_c_stream__``,
+    ``__arrow_c_schema__``): ``polars.DataFrame(table)``,
+    ``pyarrow.table(table)``, ``pandas.DataFrame.from_arrow(table)``
+    (pandas 3.0+) and duckdb (``duckdb.sql("select ... from table")``) read
+    its columns in place, without a conversion to Python objects and without
+    cimi depending on any of them.
+
+    Each table has a fixed schema, the same for an empty community: texts are
+    ``large_string`` (``LargeUtf8``), lists of texts ``list<large_string>``,
+    identifiers, counts and years ``int64``, instants
+    ``timestamp[us, tz=UTC]``, flags ``bool``, rates ``float64``; a column is
+    nullable only where a value can be absent (the schema of each table is in
+    the docstring of the method that returns it).
+
+    For plain Python: ``to_pydict()`` (a ``dict`` of lists, as the tables
+    were before they were Arrow data), ``dict(table)``, ``table["email"]``,
+    ``to_pylist()`` (one dict per row). Values convert as Python values:
+    ``int``, ``float``, ``bool``, ``str``, aware ``datetime`` in UTC, lists,
+    and ``None`` where absent. ``pandas.DataFrame(table)`` is not supported
+    (pandas takes only real dicts there): use ``pandas.DataFrame.from_arrow``
+    or ``pandas.DataFrame(table.to_pydict())``.
+
+    A table compares equal to a table with the same schema and values, and to
+    a ``dict`` equal to its ``to_pydict()``. Tables are immutable and not
+    hashable.
+
+    Example:
+        ```py
+        import polars as pl
+
+        members = pl.DataFrame(community.members_table())
+        members.group_by("domain").len()
+        community.members_table()["email"]   # a list of str
+        ```
+    """
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object:
+        """Export the table as an Arrow C stream (a PyCapsule named ``arrow_array_stream``).
+
+        Arguments:
+            requested_schema: A PyCapsule holding an Arrow C schema the
+                consumer would rather have; the columns are cast to it when
+                Arrow can cast them (for instance ``large_string`` to
+                ``string``), otherwise the table's own schema is used.
+        """
+    def __arrow_c_schema__(self) -> object:
+        """Export the table's schema as an Arrow C schema (a PyCapsule named ``arrow_schema``)."""
+    @property
+    def num_rows(self) -> int:
+        """The number of rows."""
+    @property
+    def num_columns(self) -> int:
+        """The number of columns."""
+    @property
+    def column_names(self) -> list[str]:
+        """The column names, in order."""
+    def keys(self) -> list[str]:
+        """Return the column names, in order (what ``dict(table)`` reads)."""
+    def values(self) -> list[list[Any]]:
+        """Return the columns as lists of Python values, in order."""
+    def items(self) -> list[tuple[str, list[Any]]]:
+        """Return ``(name, values)`` pairs, in order."""
+    def to_pydict(self) -> dict[str, list[Any]]:
+        """Return the table as a ``dict`` of lists: column name → Python values (``None`` where absent)."""
+    def to_pylist(self) -> list[dict[str, Any]]:
+        """Return the rows as dicts (column name → Python value), in order."""
+    def __getitem__(self, name: str, /) -> list[Any]:
+        """Return the column ``name`` as a list of Python values.
+
+        Raises:
+            KeyError: No column has that name.
+            TypeError: ``name`` is not a ``str``.
+        """
+    def __contains__(self, name: object, /) -> bool:
+        """Whether the table has a column of that name."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal to a ``Table`` with the same schema and values, or to a ``dict`` equal to ``to_pydict()``."""
 
 # ----- exceptions ----------------------------------------------------------------
 
@@ -1012,8 +1158,10 @@ class Community:
     """A community: statutes, members, events, the registration engine, mutual help and technology watch.
 
     Safe to share between threads (a lock inside; a thread waiting for it lets
-    go of the GIL); ``register_many``, ``to_json`` and ``from_json`` run
-    without the GIL. Times are timezone-aware ``datetime``s (a naive one
+    go of the GIL); every call whose work grows with the data (the tables,
+    ``register_many``, ``import_members``, CSV and iCalendar, e-mail reading,
+    digests, suggestions, lists of records, ``copy``, ``to_json`` and
+    ``from_json``) runs in Rust without the GIL. Times are timezone-aware ``datetime``s (a naive one
     raises ``InvalidInput``, kind ``naive_datetime``); ``at`` arguments say
     when an operation happens and default to now. A community pickles (through
     its JSON document) and ``copy()`` gives an independent one.
@@ -1156,6 +1304,52 @@ class Community:
             InvalidInput: An invalid address (kind ``invalid_address``) or field.
             InvalidState: A member with that address already exists (kind
                 ``duplicate_member``).
+        """
+    def import_members(
+        self,
+        members: Union[Iterable[MemberRow], ArrowStream],
+        *,
+        at: Optional[datetime.datetime] = None,
+    ) -> MembersImport:
+        """Add members from a table or from dicts, each added or refused on its own, in order, all at ``at``.
+
+        Each row is judged as ``add_member`` judges it (an invalid address, an
+        address already in the directory — earlier rows included —, a field
+        over the limits is refused and reported; the other rows are added).
+        The work runs in Rust with the GIL released. A members table imports
+        as it is: ``other.import_members(community.members_table())`` gives
+        ``other`` the same members (addresses, names, service, grade,
+        function, corps, affiliation, skills, interests); ids follow the
+        order of the rows, and they join at ``at``.
+
+        Arguments:
+            members: Arrow data (a ``cimi.Table``, a polars or pandas
+                DataFrame, a pyarrow Table: any object with
+                ``__arrow_c_stream__``, read column by column) or an iterable
+                of dicts, with the keywords of ``add_member`` as columns or
+                keys (``email`` required; texts, and lists of texts for
+                ``affiliation``, ``skills``, ``interests``). A null or
+                ``None`` leaves the field empty. The columns
+                ``members_table()`` computes are skipped.
+            at: When the members join (default: now).
+
+        Returns:
+            The report: ``imported`` (the new ids), ``rejected`` (``row``,
+            ``kind``, messages), ``rows``, ``complete``.
+
+        Raises:
+            TypeError: An unknown or missing column or key, a column of the
+                wrong type, a null address, a row that is not a dict.
+            InvalidInput: More than 1,000,000 rows, text that is not valid
+                Unicode, an Arrow stream that fails while it is read.
+
+        Example:
+            ```py
+            import polars as pl
+
+            report = community.import_members(pl.read_csv("members.csv"))
+            report["rejected"]   # [{'row': 3, 'kind': 'invalid_address', ...}]
+            ```
         """
     def update_profile(
         self,
@@ -1587,23 +1781,32 @@ class Community:
 
     # statistics (tables)
     def event_stats(self) -> Table:
-        """Return figures of every event as columns.
+        """Return figures of every event as a table (built with the GIL released).
 
-        Columns: ``event_id``, ``kind``, ``state``, ``year``, ``capacity``,
-        ``confirmed_on_site``, ``confirmed_remote``, ``waiting``,
-        ``promoted``, ``cancelled``, ``attended``, ``no_shows``,
-        ``fill_rate``, ``attendance_rate``, ``no_show_rate`` (rates are
-        ``None`` when they do not apply).
+        Schema (``!``: never null): ``event_id`` int64!, ``kind`` large_string!,
+        ``state`` large_string!, ``year`` int64!, ``capacity`` int64!,
+        ``confirmed_on_site`` int64!, ``confirmed_remote`` int64!,
+        ``waiting`` int64!, ``promoted`` int64!, ``cancelled`` int64!,
+        ``attended`` int64!, ``no_shows`` int64!, ``fill_rate`` float64,
+        ``attendance_rate`` float64, ``no_show_rate`` float64 (rates are null
+        when they do not apply).
         """
     def events_held_per_year_and_kind(self) -> Table:
-        """Return the events held per year (Europe/Paris) and kind, as columns ``year``, ``kind``, ``count``."""
-    def member_groups(self, at: Optional[datetime.datetime] = None) -> Table:
-        """Return the members grouped by administration, audience and status at ``at`` (default: now).
+        """Return the events held per year (Europe/Paris) and kind, as a table.
 
-        Columns: ``administration``, ``audience``, ``status``, ``count``.
+        Schema: ``year`` int64!, ``kind`` large_string!, ``count`` int64!.
+        """
+    def member_groups(self, at: Optional[datetime.datetime] = None) -> Table:
+        """Return the members grouped by administration, audience and status at ``at`` (default: now), as a table.
+
+        Schema: ``administration`` large_string!, ``audience`` large_string!,
+        ``status`` large_string!, ``count`` int64!.
         """
     def members_joined_per_month(self) -> Table:
-        """Return the members who joined per month (Europe/Paris), as columns ``year``, ``month``, ``count``."""
+        """Return the members who joined per month (Europe/Paris), as a table.
+
+        Schema: ``year`` int64!, ``month`` int64!, ``count`` int64!.
+        """
 
     # events
     def schedule_event(
@@ -1861,7 +2064,7 @@ class Community:
     def register_many(
         self,
         event_id: int,
-        requests: Iterable[RegistrationRequest],
+        requests: Union[Iterable[RegistrationRequest], ArrowStream],
         *,
         at: Optional[datetime.datetime] = None,
         detailed: Literal[False] = False,
@@ -1872,7 +2075,15 @@ class Community:
 
         Arguments:
             requests: An iterable of dicts with the keywords of ``register``
-                (``email`` required; another key is a ``TypeError``).
+                (``email`` required; another key is a ``TypeError``), or
+                Arrow data with those columns: a polars or pandas DataFrame, a
+                pyarrow Table, any object with ``__arrow_c_stream__``. Its
+                columns are read in Rust with the GIL released: texts in any
+                Arrow string layout (``string``, ``large_string``,
+                ``string_view``, dictionary-encoded), ``acknowledged`` as
+                booleans or lists of obligation ids; a null is what ``None``
+                is in a dict. The outcomes are those of the same rows as
+                dicts.
             at: When the requests arrive (default: now).
             detailed: With ``True``, return the ``Registration`` or the
                 (unraised) ``RegistrationRefused`` of each request instead of
@@ -1884,21 +2095,27 @@ class Community:
 
         Raises:
             NotFound: An unknown event.
-            TypeError: A row that is not a dict, or has an unknown or missing key.
+            TypeError: A row that is not a dict, or has an unknown or missing
+                key; a column of the wrong type, an unknown or missing column,
+                a null address.
             InvalidInput: The first row ``register`` would refuse as input
-                (e.g. an unknown attendance); refusals are returned, not raised.
+                (e.g. an unknown attendance), more than 1,000,000 rows;
+                refusals are returned, not raised. Nothing is judged when
+                this or a ``TypeError`` is raised.
 
         Example:
             ```py
             outcomes = community.copy().register_many(event_id, rows)
             pandas.Series(outcomes).value_counts()
+            requests = polars.read_csv("requests.csv")
+            outcomes = community.copy().register_many(event_id, requests)
             ```
         """
     @overload
     def register_many(
         self,
         event_id: int,
-        requests: Iterable[RegistrationRequest],
+        requests: Union[Iterable[RegistrationRequest], ArrowStream],
         *,
         at: Optional[datetime.datetime] = None,
         detailed: Literal[True],
@@ -1943,26 +2160,72 @@ class Community:
     def confirmed(self, event_id: int) -> list[Registration]:
         """Return the confirmed registrations of an event (on site and remote), in order."""
 
-    # tables
+    # tables (Arrow data, built with the GIL released; ``!``: never null)
     def members_table(self, at: Optional[datetime.datetime] = None) -> Table:
-        """Return the members as columns (``dict[str, list]``), ready for ``pandas.DataFrame`` or ``polars.DataFrame``.
+        """Return the members as a table, ready for ``polars.DataFrame``, ``pyarrow.table`` or ``pandas.DataFrame.from_arrow``.
 
-        Columns: ``id``, ``email``, ``domain``, ``family_name``,
-        ``given_name``, ``service``, ``administration``, ``affiliation``,
-        ``corps``, ``grade``, ``function``, ``skills``, ``interests``,
-        ``joined_at``, ``last_participation_at``, ``status``, ``bureau_role``,
-        ``erased_at``, ``consent_mailing_list``, ``consent_recording``,
-        ``consent_name_publication``; ``status`` and the ``consent_*`` columns
-        are as of ``at`` (default: now).
+        Schema: ``id`` int64!, ``email`` large_string!, ``domain``
+        large_string!, ``family_name`` large_string!, ``given_name``
+        large_string!, ``service`` large_string!, ``administration``
+        large_string, ``affiliation`` list<large_string>!, ``corps``
+        large_string, ``grade`` large_string!, ``function`` large_string!,
+        ``skills`` list<large_string>!, ``interests`` list<large_string>!,
+        ``joined_at`` timestamp[us, UTC]!, ``last_participation_at``
+        timestamp[us, UTC], ``status`` large_string!, ``bureau_role``
+        large_string, ``erased_at`` timestamp[us, UTC],
+        ``consent_mailing_list`` bool!, ``consent_recording`` bool!,
+        ``consent_name_publication`` bool!; ``status`` and the ``consent_*``
+        columns are as of ``at`` (default: now). ``import_members`` takes
+        this table back.
+
+        Raises:
+            InvalidState: A value Arrow cannot hold (kind ``table_overflow``:
+                an id above 2**63 - 1).
         """
     def events_table(self) -> Table:
-        """Return the events as columns, with their occupancy (``on_site``, ``remote``, ``waiting``)."""
+        """Return the events as a table, with their occupancy (``on_site``, ``remote``, ``waiting``).
+
+        Schema: ``id`` int64!, ``kind`` large_string!, ``title``
+        large_string!, ``state`` large_string!, ``starts_at``
+        timestamp[us, UTC]!, ``ends_at`` timestamp[us, UTC]!, ``venue``
+        large_string, ``venue_address`` large_string, ``remote_url``
+        large_string, ``remote_capacity`` int64, ``capacity`` int64!,
+        ``waitlist`` bool!, ``registration_opens_at`` timestamp[us, UTC],
+        ``registration_deadline`` timestamp[us, UTC]!, ``created_at``
+        timestamp[us, UTC]!, ``program_items`` int64!, ``speakers``
+        list<large_string>!, ``recording_allowed`` bool!, ``on_site``
+        int64!, ``remote`` int64!, ``waiting`` int64!, ``reported_at``
+        timestamp[us, UTC].
+        """
     def registrations_table(self, event_id: Optional[int] = None) -> Table:
-        """Return the registrations (of one event, or all) as columns, with their ``attendance``."""
+        """Return the registrations (of one event, or all) as a table, with their ``attendance``.
+
+        Schema: ``id`` int64!, ``event_id`` int64!, ``member_id`` int64!,
+        ``audience`` large_string, ``mode`` large_string!, ``status``
+        large_string!, ``seat`` large_string, ``waiting_for_seat`` bool!,
+        ``requested_at`` timestamp[us, UTC]!, ``confirmed_at``
+        timestamp[us, UTC], ``promoted_at`` timestamp[us, UTC],
+        ``cancelled_at`` timestamp[us, UTC], ``checked_in_at``
+        timestamp[us, UTC], ``attendance`` large_string!. An unknown event
+        has no registrations.
+        """
     def help_requests_table(self) -> Table:
-        """Return the help requests as columns (the questions' texts are left out: see ``HelpRequest.text``)."""
+        """Return the help requests as a table (the questions' texts are left out: see ``HelpRequest.text``).
+
+        Schema: ``id`` int64!, ``asker_id`` int64!, ``topic`` large_string!,
+        ``skills`` list<large_string>!, ``visibility`` large_string!,
+        ``state`` large_string!, ``asked_at`` timestamp[us, UTC]!,
+        ``last_step_at`` timestamp[us, UTC]!, ``referred_to`` list<int64>!.
+        """
     def watch_items_table(self) -> Table:
-        """Return the watch items as columns, with the ``channels`` each was published on."""
+        """Return the watch items as a table, with the ``channels`` each was published on.
+
+        Schema: ``id`` int64!, ``title`` large_string!, ``link``
+        large_string!, ``scope`` large_string!, ``tags`` list<large_string>!,
+        ``shared_by`` int64!, ``shared_at`` timestamp[us, UTC]!,
+        ``event_id`` int64, ``help_request_id`` int64, ``channels``
+        list<large_string>!.
+        """
 
 # ----- durable store -------------------------------------------------------------
 

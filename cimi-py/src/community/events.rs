@@ -131,7 +131,7 @@ impl PyCommunity {
     /// All events, by id.
     fn events(&self, py: Python<'_>) -> PyResult<Vec<PyEvent>> {
         Ok(self
-            .read(py, |c| c.events().cloned().collect::<Vec<_>>())?
+            .read_detached(py, |c| c.events().cloned().collect::<Vec<_>>())?
             .into_iter()
             .map(|inner| PyEvent { inner })
             .collect())

@@ -36,7 +36,9 @@ impl PyCommunity {
     ) -> PyResult<Bound<'py, PyAny>> {
         let id = crate::convert::member_id(member_id)?;
         let at = at_or_now(at)?;
-        let doc = self.read(py, |c| c.subject_access(id, at))?.or_raise(py)?;
+        let doc = self
+            .read_detached(py, |c| c.subject_access(id, at))?
+            .or_raise(py)?;
         to_plain(py, &doc)
     }
 
@@ -52,7 +54,7 @@ impl PyCommunity {
     ) -> PyResult<Vec<u64>> {
         let at = at_or_now(at)?;
         Ok(self
-            .read(py, |c| c.retention_candidates(at))?
+            .read_detached(py, |c| c.retention_candidates(at))?
             .into_iter()
             .map(|m| m.get())
             .collect())

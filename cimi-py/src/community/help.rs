@@ -113,7 +113,7 @@ impl PyCommunity {
     /// Every help request, by id.
     fn help_requests(&self, py: Python<'_>) -> PyResult<Vec<PyHelpRequest>> {
         Ok(self
-            .read(py, |c| c.help_requests().cloned().collect::<Vec<_>>())?
+            .read_detached(py, |c| c.help_requests().cloned().collect::<Vec<_>>())?
             .into_iter()
             .map(|inner| PyHelpRequest { inner })
             .collect())
@@ -135,7 +135,7 @@ impl PyCommunity {
         let k = crate::convert::size(k, "k", 5)?;
         let at = at_or_now(at)?;
         let found = self
-            .read(py, |c| c.suggest_helpers(id, k, at))?
+            .read_detached(py, |c| c.suggest_helpers(id, k, at))?
             .or_raise(py)?;
         suggestions(py, found)
     }
@@ -160,7 +160,7 @@ impl PyCommunity {
             .transpose()?;
         let at = at_or_now(at)?;
         let skills: Vec<&str> = skills.iter().map(String::as_str).collect();
-        let found = self.read(py, |c| c.suggest_for_skills(&skills, exclude, k, at))?;
+        let found = self.read_detached(py, |c| c.suggest_for_skills(&skills, exclude, k, at))?;
         suggestions(py, found)
     }
 }

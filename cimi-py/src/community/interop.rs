@@ -29,7 +29,7 @@ impl PyCommunity {
     ) -> PyResult<String> {
         let id = crate::convert::event_id(event_id)?;
         let options = interop::csv_options(py, dialect, language, include_cancelled)?;
-        self.read(py, |c| csv::attendees(c, id, &options))?
+        self.read_detached(py, |c| csv::attendees(c, id, &options))?
             .or_raise(py)
     }
 
@@ -45,7 +45,7 @@ impl PyCommunity {
     ) -> PyResult<String> {
         let options = interop::csv_options(py, dialect, language, false)?;
         let at = at_or_now(at)?;
-        self.read(py, |c| csv::directory(c, &options, at))
+        self.read_detached(py, |c| csv::directory(c, &options, at))
     }
 
     /// Imports members from a CSV document (`bytes` or `str`; `;` or `,`,
@@ -65,7 +65,7 @@ impl PyCommunity {
         let options = interop::import_options(skip_bad_rows);
         let at = at_or_now(at)?;
         let report = self
-            .write(py, |c| csv::import_members(c, &data, &options, at))?
+            .write_detached(py, |c| csv::import_members(c, &data, &options, at))?
             .or_raise(py)?;
         interop::import_report(py, &report)
     }
@@ -80,7 +80,8 @@ impl PyCommunity {
     ) -> PyResult<String> {
         let id = crate::convert::event_id(event_id)?;
         let at = at_or_now(at)?;
-        self.read(py, |c| ical::event(c, id, at))?.or_raise(py)
+        self.read_detached(py, |c| ical::event(c, id, at))?
+            .or_raise(py)
     }
 
     /// Several events (default: all) in one iCalendar document.
@@ -101,7 +102,7 @@ impl PyCommunity {
             None => None,
         };
         let at = at_or_now(at)?;
-        self.read(py, |c| match &ids {
+        self.read_detached(py, |c| match &ids {
             Some(ids) => ical::calendar(c, ids, at),
             None => ical::whole_calendar(c, at),
         })?
@@ -121,7 +122,7 @@ impl PyCommunity {
         let id = crate::convert::registration_id(registration_id)?;
         let organizer = text(organizer_email, "organizer_email")?;
         let at = at_or_now(at)?;
-        self.read(py, |c| ical::invitation(c, id, &organizer, at))?
+        self.read_detached(py, |c| ical::invitation(c, id, &organizer, at))?
             .or_raise(py)
     }
 
@@ -141,7 +142,7 @@ impl PyCommunity {
         let policy = interop::mail_policy(opt_text(authserv_id, "authserv_id")?);
         let at = at_or_now(at)?;
         let reading = self
-            .read(py, |c| mail::read_request(c, &raw, &policy, at))?
+            .read_detached(py, |c| mail::read_request(c, &raw, &policy, at))?
             .or_raise(py)?;
         interop::reading(py, &reading)
     }
@@ -161,7 +162,7 @@ impl PyCommunity {
         let policy = interop::mail_policy(opt_text(authserv_id, "authserv_id")?);
         let at = at_or_now(at)?;
         let outcome = self
-            .write(py, |c| mail::register_from_email(c, &raw, &policy, at))?
+            .write_detached(py, |c| mail::register_from_email(c, &raw, &policy, at))?
             .or_raise(py)?;
         interop::outcome(py, outcome)
     }

@@ -4,7 +4,6 @@
 
 use pyo3::prelude::*;
 
-use cimi_core::Community;
 use cimi_core::change::Change;
 
 use super::PyCommunity;
@@ -21,8 +20,9 @@ impl PyCommunity {
     /// The changes recorded since the last call, each as a JSON text (one
     /// line of a journal).
     fn drain_changes(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        let changes = self.write(py, Community::drain_changes)?;
-        Ok(changes.iter().map(Change::to_json).collect())
+        self.write_detached(py, |c| {
+            c.drain_changes().iter().map(Change::to_json).collect()
+        })
     }
 
     /// Applies a recorded change (a JSON text from `drain_changes`).
@@ -34,6 +34,6 @@ impl PyCommunity {
     /// `None` when every invariant of the registration engine holds, else a
     /// description of the first broken one.
     fn check_invariants(&self, py: Python<'_>) -> PyResult<Option<String>> {
-        self.read(py, |c| c.check_invariants().err())
+        self.read_detached(py, |c| c.check_invariants().err())
     }
 }

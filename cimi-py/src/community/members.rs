@@ -3,13 +3,16 @@
 //! right of access are in `gdpr.rs`.
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 
+use cimi_core::Lang;
 use cimi_core::error::Entity;
 use cimi_core::member::{Affiliation, MemberProfile, ProfileUpdate};
 
 use super::{PyCommunity, not_found};
 use crate::convert::{flag, opt_text, text, texts};
 use crate::errors::OrRaise;
+use crate::member_rows;
 use crate::records::{PyMember, consent_kind};
 use crate::time::at_or_now;
 
@@ -83,6 +86,49 @@ impl PyCommunity {
         let at = at_or_now(at)?;
         self.apply(py, |c| c.add_member(&email, profile, at))
             .map(|id| id.get())
+    }
+
+    /// Adds members from a table (Arrow data: a members table of cimi, a
+    /// polars or pandas DataFrame, a pyarrow Table…) or an iterable of dicts,
+    /// whose columns or keys are those of `add_member` (`email` required);
+    /// the columns `members_table()` computes are skipped. Each member is
+    /// added or refused on its own, in order, all at `at`, with the GIL
+    /// released. Returns the report: `imported` (the new ids, in order),
+    /// `rejected` (dicts with `row`, `kind`, `message`, `message_en`,
+    /// `message_fr`), `rows`, `complete`.
+    #[pyo3(signature = (members, *, at=None))]
+    fn import_members<'py>(
+        &self,
+        py: Python<'py>,
+        members: &Bound<'py, PyAny>,
+        at: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let rows = member_rows::read(members)?;
+        let at = at_or_now(at)?;
+        let n = rows.len();
+        let results = self.write_detached(py, move |c| c.add_members(rows, at))?;
+        let imported = PyList::empty(py);
+        let rejected = PyList::empty(py);
+        for (row, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(id) => imported.append(id.get())?,
+                Err(e) => {
+                    let r = PyDict::new(py);
+                    r.set_item("row", row)?;
+                    r.set_item("kind", e.kind())?;
+                    r.set_item("message", e.message(crate::errors::lang()))?;
+                    r.set_item("message_en", e.message(Lang::En))?;
+                    r.set_item("message_fr", e.message(Lang::Fr))?;
+                    rejected.append(r)?;
+                }
+            }
+        }
+        let report = PyDict::new(py);
+        report.set_item("complete", rejected.is_empty())?;
+        report.set_item("imported", imported)?;
+        report.set_item("rejected", rejected)?;
+        report.set_item("rows", n)?;
+        Ok(report)
     }
 
     /// Changes a member's profile; arguments left to `None` keep their value.
@@ -193,7 +239,7 @@ impl PyCommunity {
     /// All members, by id.
     fn members(&self, py: Python<'_>) -> PyResult<Vec<PyMember>> {
         Ok(self
-            .read(py, |c| c.members().cloned().collect::<Vec<_>>())?
+            .read_detached(py, |c| c.members().cloned().collect::<Vec<_>>())?
             .into_iter()
             .map(|inner| PyMember { inner })
             .collect())
@@ -202,7 +248,7 @@ impl PyCommunity {
     /// The members holding a bureau role.
     fn bureau(&self, py: Python<'_>) -> PyResult<Vec<PyMember>> {
         Ok(self
-            .read(py, |c| c.bureau().into_iter().cloned().collect::<Vec<_>>())?
+            .read_detached(py, |c| c.bureau().into_iter().cloned().collect::<Vec<_>>())?
             .into_iter()
             .map(|inner| PyMember { inner })
             .collect())

@@ -6,8 +6,11 @@
 //! first, then runs the core operation with the lock held and no Python code
 //! involved, then builds the Python result after the lock is released. A
 //! thread that has to wait for the lock lets go of the GIL meanwhile.
-//! `register_many`, `to_json` and `from_json` run with the GIL released
-//! (`py.detach`).
+//! Every call whose work grows with the data (`register_many`,
+//! `import_members`, the tables, CSV and iCalendar, e-mail reading, digests,
+//! suggestions, copies, lists of records, the journal, `to_json` and
+//! `from_json`) runs the core with the GIL released ([`PyCommunity::read_detached`],
+//! [`PyCommunity::write_detached`]).
 //!
 //! The Python class has one `#[pymethods]` block per domain noun (pyo3's
 //! `multiple-pymethods`), in the file of that name: `members.rs`,
@@ -85,6 +88,41 @@ impl PyCommunity {
             .map_err(|denied| refused(py, denied))
     }
 
+    /// Runs `f` on the community for reading with the GIL released: for
+    /// the calls whose work grows with the data (tables, exports, digests,
+    /// suggestions, copies), so that other Python threads run meanwhile.
+    fn read_detached<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Community) -> R + Send,
+    ) -> PyResult<R> {
+        py.detach(|| self.inner.read(Direct, f))
+            .map_err(|denied| refused(py, denied))
+    }
+
+    /// Runs `f` on the community for writing with the GIL released (see
+    /// [`Self::read_detached`]).
+    fn write_detached<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut Community) -> R + Send,
+    ) -> PyResult<R> {
+        py.detach(|| self.inner.write(Direct, f))
+            .map_err(|denied| refused(py, denied))
+    }
+
+    /// A table built by `build` with the GIL released.
+    fn table(
+        &self,
+        py: Python<'_>,
+        build: impl FnOnce(&Community) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError>
+        + Send,
+    ) -> PyResult<crate::table::PyTable> {
+        self.read_detached(py, build)?
+            .map(crate::table::PyTable::new)
+            .map_err(|e| crate::errors::table_overflow(py, &e))
+    }
+
     /// Runs `f` on the community for writing.
     fn write<R: Send>(
         &self,
@@ -130,16 +168,15 @@ impl PyCommunity {
         self.write(py, f)?.or_raise(py)
     }
 
-    /// A copy of the wrapped community.
+    /// A copy of the wrapped community (made with the GIL released).
     pub(crate) fn snapshot(&self, py: Python<'_>) -> PyResult<Community> {
-        self.read(py, Community::clone)
+        self.read_detached(py, Community::clone)
     }
 
     /// The JSON document (`to_json`, pickling), written with the GIL
     /// released.
     fn document(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| self.inner.read(Direct, Community::to_json))
-            .map_err(|denied| refused(py, denied))
+        self.read_detached(py, Community::to_json)
     }
 }
 
@@ -210,11 +247,11 @@ impl PyCommunity {
             return Ok(true);
         }
         let mine = self.snapshot(py)?;
-        other.get().read(py, |theirs| mine == *theirs)
+        other.get().read_detached(py, |theirs| mine == *theirs)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        self.read(py, |c| {
+        self.read_detached(py, |c| {
             format!(
                 "<cimi.Community {:?}: {} members, {} events, {} registrations>",
                 c.statutes().name,

@@ -14,7 +14,14 @@ use crate::errors::{OrRaise, core_err, core_exception};
 use crate::lock::Direct;
 use crate::records::{PyCancellation, PyRegistration};
 use crate::requests::{self, Batch, KindStrings};
+use crate::requests_arrow::ArrowRequests;
 use crate::time::at_or_now;
+
+/// The requests of a batch: rows of dicts, or Arrow data.
+enum Requests {
+    Rows(Batch),
+    Arrow(ArrowRequests),
+}
 
 /// The outcomes of a batch, as `register_many` returns them.
 enum Judged {
@@ -78,10 +85,12 @@ impl PyCommunity {
 
     /// Judges a batch of requests for one event, in order, all at `at`, with
     /// the GIL released. `requests` is an iterable of dicts with the keys of
-    /// `register` (`email` required). Returns one outcome per request: its
-    /// status (`"confirmed"`, `"waitlisted"`) or refusal kind (e.g.
-    /// `"address_not_allowed"`); with `detailed=True`, the `Registration` or
-    /// the (unraised) `RegistrationRefused` instead.
+    /// `register` (`email` required), or Arrow data with those columns (a
+    /// polars or pandas DataFrame, a pyarrow Table: any object with
+    /// `__arrow_c_stream__`), read without the GIL. Returns one outcome per
+    /// request: its status (`"confirmed"`, `"waitlisted"`) or refusal kind
+    /// (e.g. `"address_not_allowed"`); with `detailed=True`, the
+    /// `Registration` or the (unraised) `RegistrationRefused` instead.
     #[pyo3(signature = (event_id, requests, *, at=None, detailed=false))]
     fn register_many<'py>(
         &self,
@@ -92,22 +101,31 @@ impl PyCommunity {
         detailed: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let id = crate::convert::event_id(event_id)?;
-        let batch = Batch::read(requests)?;
+        let batch = if crate::arrow_in::is_stream(requests)? {
+            Requests::Arrow(ArrowRequests::read(requests)?)
+        } else {
+            Requests::Rows(Batch::read(requests)?)
+        };
         let at = at_or_now(at)?;
         self.check_open(py)?;
         // Judged with the GIL released; the outcomes are reduced to their
         // kinds (and the requests dropped) before it is taken back.
         let judged = py.detach(move || {
-            let results = self
-                .inner
-                .write(Direct, |c| c.register_many(id, batch.requests(), at))?;
-            Ok(results.map(|results| {
-                if detailed {
-                    Judged::Detailed(results)
-                } else {
-                    Judged::Kinds(results.into_iter().map(outcome_kind).collect())
+            let judged = self.inner.write(Direct, |c| match &batch {
+                Requests::Rows(rows) => c.register_many(id, rows.requests(), at).map(|results| {
+                    if detailed {
+                        Judged::Detailed(results)
+                    } else {
+                        Judged::Kinds(results.into_iter().map(outcome_kind).collect())
+                    }
+                }),
+                Requests::Arrow(table) if detailed => {
+                    table.judge(c, id, at, |r| r).map(Judged::Detailed)
                 }
-            }))
+                Requests::Arrow(table) => table.judge(c, id, at, outcome_kind).map(Judged::Kinds),
+            });
+            drop(batch);
+            judged
         });
         // The batch as a whole fails only when it cannot be judged at all.
         let judged = judged
@@ -192,7 +210,7 @@ impl PyCommunity {
             .map(crate::convert::event_id)
             .transpose()?;
         Ok(self
-            .read(py, |c| match event {
+            .read_detached(py, |c| match event {
                 Some(e) => c.registrations(e).cloned().collect::<Vec<_>>(),
                 None => c.all_registrations().cloned().collect(),
             })?
@@ -204,7 +222,7 @@ impl PyCommunity {
     /// The waiting list of an event (registration ids), in promotion order.
     fn waiting_list(&self, py: Python<'_>, event_id: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
         let id = crate::convert::event_id(event_id)?;
-        Ok(ids(self.read(py, |c| c.waiting_list(id))?))
+        Ok(ids(self.read_detached(py, |c| c.waiting_list(id))?))
     }
 
     /// The confirmed registrations of an event (on site and remote), in order.
@@ -215,7 +233,7 @@ impl PyCommunity {
     ) -> PyResult<Vec<PyRegistration>> {
         let id = crate::convert::event_id(event_id)?;
         Ok(self
-            .read(py, |c| {
+            .read_detached(py, |c| {
                 c.confirmed(id).into_iter().cloned().collect::<Vec<_>>()
             })?
             .into_iter()

@@ -1,40 +1,36 @@
-//! Statistics of `cimi.Community`, as columns (core: `cimi_core::stats`).
+//! Statistics of `cimi.Community`, as tables (core: `cimi_core::stats`;
+//! the record batches are built by `crate::tables` with the GIL released).
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use super::PyCommunity;
+use crate::table::PyTable;
 use crate::tables;
 use crate::time::at_or_now;
 
 #[pymethods]
 impl PyCommunity {
     /// Figures of every event (fill rate, waiting, promotions, attendance,
-    /// no-shows...) as columns.
-    fn event_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::event_stats)?.into_py_dict(py)
+    /// no-shows...) as a table.
+    fn event_stats(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::event_stats)
     }
 
-    /// Events held per year (Paris) and kind, as columns `year`, `kind`, `count`.
-    fn events_held_per_year_and_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::events_held)?.into_py_dict(py)
+    /// Events held per year (Paris) and kind, as a table `year`, `kind`, `count`.
+    fn events_held_per_year_and_kind(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::events_held)
     }
 
-    /// Members grouped by administration, audience and status at `at`, as
-    /// columns `administration`, `audience`, `status`, `count`.
+    /// Members grouped by administration, audience and status at `at`, as a
+    /// table `administration`, `audience`, `status`, `count`.
     #[pyo3(signature = (at=None))]
-    fn member_groups<'py>(
-        &self,
-        py: Python<'py>,
-        at: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    fn member_groups(&self, py: Python<'_>, at: Option<&Bound<'_, PyAny>>) -> PyResult<PyTable> {
         let at = at_or_now(at)?;
-        self.read(py, |c| tables::member_groups(c, at))?
-            .into_py_dict(py)
+        self.table(py, |c| tables::member_groups(c, at))
     }
 
-    /// Members who joined per month (Paris), as columns `year`, `month`, `count`.
-    fn members_joined_per_month<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::joined_per_month)?.into_py_dict(py)
+    /// Members who joined per month (Paris), as a table `year`, `month`, `count`.
+    fn members_joined_per_month(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::joined_per_month)
     }
 }

@@ -1,57 +1,55 @@
-//! The records of `cimi.Community` as columnar tables (`dict[str, list]`)
-//! for pandas or polars; the columns are built by `crate::tables`.
+//! The records of `cimi.Community` as tables (`cimi.Table`: Arrow data that
+//! polars, pyarrow, pandas and duckdb read in place); the record batches are
+//! built by `crate::tables` with the GIL released.
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use super::PyCommunity;
 use crate::errors::OrRaise;
-use crate::tables;
+use crate::table::PyTable;
+use crate::tables::{self, TableError};
 use crate::time::at_or_now;
 
 #[pymethods]
 impl PyCommunity {
-    /// Members as columns (`dict[str, list]`), ready for `pandas.DataFrame` or
-    /// `polars.DataFrame`; `status` and the `consent_*` columns are as of `at`.
+    /// Members as a table; `status` and the `consent_*` columns are as of `at`.
     #[pyo3(signature = (at=None))]
-    fn members_table<'py>(
-        &self,
-        py: Python<'py>,
-        at: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    fn members_table(&self, py: Python<'_>, at: Option<&Bound<'_, PyAny>>) -> PyResult<PyTable> {
         let at: DateTime<Utc> = at_or_now(at)?;
-        self.read(py, |c| tables::members(c, at))?.into_py_dict(py)
+        self.table(py, |c| tables::members(c, at))
     }
 
-    /// Events as columns, with their occupancy.
-    fn events_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::events)?.into_py_dict(py)
+    /// Events as a table, with their occupancy.
+    fn events_table(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::events)
     }
 
-    /// Registrations (of one event, or all) as columns.
+    /// Registrations (of one event, or all) as a table.
     #[pyo3(signature = (event_id=None))]
-    fn registrations_table<'py>(
+    fn registrations_table(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         event_id: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<PyTable> {
         let event = event_id
             .filter(|e| !e.is_none())
             .map(crate::convert::event_id)
             .transpose()?;
-        self.read(py, |c| tables::registrations(c, event))?
-            .or_raise(py)?
-            .into_py_dict(py)
+        match self.read_detached(py, |c| tables::registrations(c, event))? {
+            Ok(batch) => Ok(PyTable::new(batch)),
+            Err(TableError::Core(e)) => Err(e).or_raise(py),
+            Err(TableError::Arrow(e)) => Err(crate::errors::table_overflow(py, &e)),
+        }
     }
 
-    /// Help requests as columns (the questions' texts are left out).
-    fn help_requests_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::help_requests)?.into_py_dict(py)
+    /// Help requests as a table (the questions' texts are left out).
+    fn help_requests_table(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::help_requests)
     }
 
-    /// Watch items as columns.
-    fn watch_items_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.read(py, tables::watch_items)?.into_py_dict(py)
+    /// Watch items as a table.
+    fn watch_items_table(&self, py: Python<'_>) -> PyResult<PyTable> {
+        self.table(py, tables::watch_items)
     }
 }

@@ -99,7 +99,7 @@ impl PyCommunity {
     /// Every watch item, by id.
     fn watch_items(&self, py: Python<'_>) -> PyResult<Vec<PyWatchItem>> {
         Ok(self
-            .read(py, |c| c.watch_items().cloned().collect::<Vec<_>>())?
+            .read_detached(py, |c| c.watch_items().cloned().collect::<Vec<_>>())?
             .into_iter()
             .map(|inner| PyWatchItem { inner })
             .collect())
@@ -120,7 +120,7 @@ impl PyCommunity {
         let start = to_utc(start, "start")?;
         let end = to_utc(end, "end")?;
         let at = at_or_now(at)?;
-        self.read(py, |c| c.digest(&channel, start, end, at))?
+        self.read_detached(py, |c| c.digest(&channel, start, end, at))?
             .or_raise(py)
             .map(|inner| PyDigest { inner })
     }
@@ -135,7 +135,7 @@ impl PyCommunity {
     ) -> PyResult<Vec<PyMember>> {
         let at = at_or_now(at)?;
         Ok(self
-            .read(py, |c| {
+            .read_detached(py, |c| {
                 c.mailing_list_recipients(at)
                     .into_iter()
                     .cloned()
