@@ -210,7 +210,7 @@ impl StoreOptions {
     }
 
     /// How long a PostgreSQL writer waits for the community's lock before
-    /// failing with [`StoreError::Busy`].
+    /// failing with [`StoreError::Busy`](crate::error::StoreError::Busy).
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
