@@ -128,6 +128,8 @@ CALLS = [
     Call("calendar_ical", lambda w, _: w.community.calendar_ical(at=NOW)),
     Call("event_ical", lambda w, _: w.community.event_ical(w.events[0], at=NOW)),
     Call("invitation_ical", lambda w, _: w.community.invitation_ical(w.registration, "cimi@interieur.gouv.fr", at=NOW)),
+    Call("calendar_ical(reminder)", lambda w, _: w.community.calendar_ical(at=NOW, reminder=dt.timedelta(minutes=30))),
+    Call("report_attendees", lambda w, _: w.community.report_attendees(w.events[0], at=NOW)),
     # e-mail
     Call("read_registration_email", lambda w, _: w.community.read_registration_email(w.mail, at=NOW)),
     Call("register_from_email", lambda w, c: c.register_from_email(w.mail, at=NOW), copy_of, repeat=False),

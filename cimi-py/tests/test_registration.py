@@ -159,6 +159,11 @@ def test_every_refusal_kind(community: cimi.Community) -> None:
     assert community.register(remote, **person("r1@interieur.gouv.fr", attendance="remote"), at=NOW).seat == "remote"
     expect("remote_full", remote, **person("r2@interieur.gouv.fr", attendance="remote"))
 
+    home = community.schedule_event("workshop", "Home", STARTS, ENDS, 10, allowed=["*@interieur.gouv.fr"], at=NOW)
+    assert "allowed" in expect("address_not_admitted", home, **person("a@agri.gouv.fr")).details
+    audience = community.schedule_event("workshop", "Audience", STARTS, ENDS, 10, audiences=["interieur"], at=NOW)
+    assert "admitted" in expect("audience_not_admitted", audience, **person("a@agri.gouv.fr")).details
+
     assert seen == set(cimi.RegistrationRefused.kinds)
 
 

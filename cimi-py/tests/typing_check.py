@@ -55,4 +55,22 @@ def session() -> list[str]:
     statuses.extend(other.register_many(event, community.registrations_table(), detailed=False))
     occupancy = community.occupancy(event)
     statuses.append(str(occupancy["on_site"]))
+    # Moderation, admission, calendar updates, the compte-rendu's attendees.
+    moderated = community.schedule_event(
+        "workshop", "Rust", dt.datetime(2030, 12, 1, 12, tzinfo=paris), dt.datetime(2030, 12, 1, 14, tzinfo=paris), 10,
+        moderated=True, allowed=["*@interieur.gouv.fr"], audiences=["interieur"], replace_policy=False,
+    )
+    pending = community.register(moderated, email="dan@interieur.gouv.fr", acknowledged=True)
+    rejected: cimi.Registration = community.reject(pending.id, "Complet")
+    message: str | None = rejected.rejection_message("fr")
+    statuses.extend([rejected.status, rejected.rejection or "", message or ""])
+    community.set_admission(moderated, allowed=None, audiences=["interieur"])
+    admission: cimi._cimi.Admission = community.event(moderated).admission
+    statuses.extend(admission["allowed"] + admission["audiences"])
+    community.reschedule(moderated, dt.datetime(2030, 12, 2, 12, tzinfo=paris), dt.datetime(2030, 12, 2, 14, tzinfo=paris))
+    revision: int = community.event(moderated).revision
+    ics: str = community.event_ical(moderated, reminder=dt.timedelta(minutes=30))
+    attendees = community.report_attendees(event)
+    statuses.extend(attendees["named"])
+    statuses.append(f"{revision} {len(ics)} {attendees['unnamed'] + 0}")
     return statuses

@@ -86,7 +86,7 @@ EventKind: TypeAlias = Literal["miditech", "workshop", "conference", "meeting"]
 #: Where an event stands: draft → open ⇄ closed → held → reported, or cancelled before it is held.
 EventState: TypeAlias = Literal["draft", "open", "closed", "held", "reported", "cancelled"]
 #: Where a registration stands.
-Status: TypeAlias = Literal["confirmed", "waitlisted", "cancelled"]
+Status: TypeAlias = Literal["confirmed", "waitlisted", "pending", "cancelled"]
 #: How a registrant asks to attend.
 Attendance: TypeAlias = Literal["on_site", "remote", "on_site_or_remote"]
 #: The consents a member can give or withdraw.
@@ -136,6 +136,27 @@ class Report(TypedDict):
     summary: str
     resources: list[Resource]
     published_at: datetime.datetime
+
+class Admission(TypedDict):
+    """Who an event admits besides or instead of the statutes' policy (``Event.admission``)."""
+
+    #: The event's own allowed address patterns, in the core's canonical form
+    #: (``"*@*.gouv.fr"``, ``"*@paris.fr"``...); empty: no rule of its own.
+    allowed: list[str]
+    #: The audiences admitted (audience ids of the statutes); empty: every
+    #: audience, and addresses in no audience.
+    audiences: list[str]
+    #: Whether ``allowed`` replaces the statutes' policy instead of narrowing it.
+    replaces_policy: bool
+
+class ReportAttendees(TypedDict):
+    """The attendees a compte-rendu may name (``Community.report_attendees``)."""
+
+    #: The names ("given family") of those checked in who consented to the
+    #: publication of their name, in the order of registration.
+    named: list[str]
+    #: How many other attendees were checked in.
+    unnamed: int
 
 class Consent(TypedDict):
     """One consent decision of a member, dated."""
@@ -910,6 +931,24 @@ class Event:
     @property
     def recording_allowed(self) -> bool:
         """Whether the event may be recorded: there is a speaker and every speaker consented."""
+    @property
+    def revision(self) -> int:
+        """How many times what a calendar entry shows changed since the event was scheduled.
+
+        Time, title, venue, video link, program, cancellation: the iCalendar
+        ``SEQUENCE`` of its exports (0 when scheduled), so that a calendar
+        client updates or removes the entry it imported.
+        """
+    @property
+    def moderated(self) -> bool:
+        """Whether each request waits (status ``"pending"``) for ``Community.approve`` or ``Community.reject``."""
+    @property
+    def admission(self) -> Admission:
+        """Who the event admits: ``{"allowed": [...], "audiences": [...], "replaces_policy": bool}``.
+
+        Empty lists: the event has no rule of its own and admits whoever the
+        statutes admit.
+        """
     def accepts_registrations_at(self, at: Optional[datetime.datetime] = None) -> bool:
         """Return whether a request arriving at ``at`` (default: now) is inside the state and window.
 
@@ -941,7 +980,7 @@ class Registration:
         """How the registrant asked to attend: ``"on_site"``, ``"remote"`` or ``"on_site_or_remote"``."""
     @property
     def status(self) -> Status:
-        """``"confirmed"``, ``"waitlisted"`` or ``"cancelled"``."""
+        """``"confirmed"``, ``"waitlisted"``, ``"pending"`` (a moderated event's request awaiting approval) or ``"cancelled"``."""
     @property
     def seat(self) -> Optional[Literal["on_site", "remote"]]:
         """The place held when confirmed: ``"on_site"``, ``"remote"``, or ``None``."""
@@ -972,6 +1011,18 @@ class Registration:
     @property
     def holds_seat(self) -> bool:
         """Whether it is confirmed with a seat in the room."""
+    @property
+    def rejection(self) -> Optional[str]:
+        """Why an organiser rejected the request (a moderated event), as they wrote it; ``None`` unless rejected."""
+    def rejection_message(self, language: Optional[Language] = None) -> Optional[str]:
+        """Return what the person is told of the rejection, with the organiser's reason; ``None`` unless rejected.
+
+        Arguments:
+            language: ``"fr"`` or ``"en"`` (default: the module's language, see ``set_language``).
+
+        Raises:
+            InvalidInput: An unknown language (kind ``unknown_language``).
+        """
     def attendance(self, event_held: bool) -> Literal["pending", "attended", "no_show", "not_applicable"]:
         """Return whether the registrant came, given whether the event was held.
 
@@ -1691,29 +1742,62 @@ class Community:
             InteropError: A document that cannot be read at all (too large,
                 too many rows, empty, a missing or duplicate column).
         """
-    def event_ical(self, event_id: int, at: Optional[datetime.datetime] = None) -> str:
-        """Return one event as an iCalendar document (RFC 5545, ``METHOD:PUBLISH``, Europe/Paris times).
+    def event_ical(
+        self,
+        event_id: int,
+        at: Optional[datetime.datetime] = None,
+        *,
+        reminder: Optional[datetime.timedelta] = None,
+    ) -> str:
+        """Return one event as an iCalendar document (RFC 5545, Europe/Paris times).
+
+        ``METHOD:PUBLISH``, or ``METHOD:CANCEL`` once the event is cancelled;
+        the same ``UID`` always, with ``SEQUENCE`` the event's ``revision``, so
+        that a calendar client updates (``reschedule``) or removes
+        (``cancel_event``) the entry it imported.
 
         Arguments:
             at: The DTSTAMP of the document (default: now).
+            reminder: A reminder (``VALARM``, ``ACTION:DISPLAY``) this long
+                before the start, e.g. ``timedelta(minutes=30)`` gives
+                ``TRIGGER:-PT30M`` (to the second; a negative one counts as
+                zero; none on a cancelled event).
 
         Raises:
             NotFound: An unknown event.
+            TypeError: A ``reminder`` that is not a ``timedelta``.
+            InvalidInput: A ``reminder`` outside the durations the core holds.
         """
     def calendar_ical(
-        self, event_ids: Optional[Iterable[int]] = None, at: Optional[datetime.datetime] = None
+        self,
+        event_ids: Optional[Iterable[int]] = None,
+        at: Optional[datetime.datetime] = None,
+        *,
+        reminder: Optional[datetime.timedelta] = None,
     ) -> str:
         """Return several events (default: all) in one iCalendar document, named after the community.
+
+        A cancelled event stays in it with ``STATUS:CANCELLED`` and its higher
+        ``SEQUENCE``.
 
         Arguments:
             event_ids: The events to include (default: every event).
             at: The DTSTAMP of the document (default: now).
+            reminder: A reminder (``VALARM``) this long before the start of
+                each event still standing (see ``event_ical``).
 
         Raises:
             NotFound: An unknown event.
+            TypeError: A ``reminder`` that is not a ``timedelta``.
+            InvalidInput: A ``reminder`` outside the durations the core holds.
         """
     def invitation_ical(
-        self, registration_id: int, organizer_email: str, at: Optional[datetime.datetime] = None
+        self,
+        registration_id: int,
+        organizer_email: str,
+        at: Optional[datetime.datetime] = None,
+        *,
+        reminder: Optional[datetime.timedelta] = None,
     ) -> str:
         """Return the calendar invitation (iTIP ``METHOD:REQUEST``) of one registrant.
 
@@ -1725,6 +1809,8 @@ class Community:
         Arguments:
             organizer_email: The organiser's address (the ORGANIZER, named after the community).
             at: The DTSTAMP of the document (default: now).
+            reminder: A reminder (``VALARM``) this long before the start, left
+                out of a cancellation (see ``event_ical``).
 
         Raises:
             NotFound: An unknown registration.
@@ -1825,6 +1911,10 @@ class Community:
         waitlist: bool = True,
         program: Optional[list[ProgramItem]] = None,
         draft: bool = False,
+        moderated: bool = False,
+        allowed: Optional[Iterable[str]] = None,
+        audiences: Optional[Iterable[str]] = None,
+        replace_policy: bool = False,
         at: Optional[datetime.datetime] = None,
     ) -> int:
         """Schedule an event and return its id.
@@ -1849,13 +1939,26 @@ class Community:
             waitlist: Whether a full event keeps a waiting list.
             program: A list of ``{"kind", "title", "speakers"}``.
             draft: Create the event as a draft (``open_registration`` opens it).
+            moderated: Each request waits (status ``"pending"``) for an
+                organiser's ``approve`` or ``reject`` before it gets a seat or
+                a place in the waiting list.
+            allowed: The event's own allowed address patterns
+                (``"*@*.gouv.fr"``, ``"*@paris.fr"``...); they narrow the
+                statutes' policy (both must allow the address) unless
+                ``replace_policy``. Refused requests: kind
+                ``address_not_admitted``.
+            audiences: The audiences admitted (audience ids of the statutes);
+                other requests are refused with kind ``audience_not_admitted``.
+            replace_policy: ``allowed`` replaces the statutes' policy.
             at: When the event is scheduled (default: now).
 
         Raises:
             InvalidInput: An unknown kind, a blank title, an end not after the
                 start (kind ``end_not_after_start``), a quota for an audience
                 the statutes do not define, a window that closes before it
-                opens, a venue, remote or program of the wrong shape.
+                opens, a venue, remote or program of the wrong shape, a
+                pattern of ``allowed`` that does not parse (kind
+                ``invalid_input``, field ``admission.allowed``).
 
         Example:
             ```py
@@ -1984,11 +2087,70 @@ class Community:
 
         Raises:
             NotFound: An unknown event.
-            InvalidState: An event that is not held (kind ``event_transition``).
+            InvalidState: An event that is not held (kind ``event_transition``),
+                or a ``"recording"`` resource while a speaker of the program
+                did not consent to being recorded (kind
+                ``recording_consent_missing``, details ``speakers``).
             InvalidInput: Resources of the wrong shape.
+        """
+    def report_attendees(self, event_id: int, at: Optional[datetime.datetime] = None) -> ReportAttendees:
+        """Return the attendees the compte-rendu may name: ``{"named": [...], "unnamed": int}``.
+
+        Those checked in whose consent to the publication of their name
+        (``"name_publication"``) holds at ``at`` (default: now) are named,
+        given name first, in the order of registration; the others are counted.
+
+        Raises:
+            NotFound: An unknown event.
+        """
+    def reschedule(
+        self,
+        event_id: int,
+        starts_at: datetime.datetime,
+        ends_at: datetime.datetime,
+        at: Optional[datetime.datetime] = None,
+    ) -> None:
+        """Move an event still to be held to another time; the registrations stay.
+
+        The event's ``revision`` (the iCalendar ``SEQUENCE``) goes up, so that
+        calendar clients update the entry they imported (same ``UID``).
+
+        Raises:
+            NotFound: An unknown event.
+            InvalidInput: An end not after the start (kind ``end_not_after_start``).
+            InvalidState: An event already held or cancelled.
+        """
+    def set_admission(
+        self,
+        event_id: int,
+        *,
+        allowed: Optional[Iterable[str]] = None,
+        audiences: Optional[Iterable[str]] = None,
+        replace_policy: bool = False,
+        at: Optional[datetime.datetime] = None,
+    ) -> None:
+        """Change who an event still to be held admits; with no rule, it admits whoever the statutes admit.
+
+        Registrations already made stay: the rule judges the requests to come
+        (refusals ``address_not_admitted``, ``audience_not_admitted``).
+
+        Arguments:
+            allowed: The event's own allowed address patterns; they narrow the
+                statutes' policy unless ``replace_policy``.
+            audiences: The audiences admitted (audience ids of the statutes).
+            replace_policy: ``allowed`` replaces the statutes' policy.
+
+        Raises:
+            NotFound: An unknown event.
+            InvalidInput: A pattern that does not parse (field ``admission.allowed``),
+                an audience the statutes do not define.
+            InvalidState: An event already held or cancelled.
         """
     def cancel_event(self, event_id: int, at: Optional[datetime.datetime] = None) -> None:
         """Cancel an event that has not been held.
+
+        Its calendar exports then withdraw it: ``event_ical`` answers
+        ``METHOD:CANCEL`` with a higher ``SEQUENCE`` (the event's ``revision``).
 
         Raises:
             NotFound: An unknown event.
@@ -2134,6 +2296,34 @@ class Community:
         Raises:
             NotFound: An unknown registration.
             InvalidState: An event that is over (kind ``event_over``).
+        """
+    def approve(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Registration:
+        """Approve a pending request of a moderated event.
+
+        It gets a seat, a remote place or a place in the waiting list by the
+        usual rules at ``at``; when they refuse it (full without a waiting
+        list), the approval raises that refusal and the request stays pending.
+
+        Returns:
+            The registration, confirmed or waitlisted.
+
+        Raises:
+            NotFound: An unknown registration.
+            InvalidState: A registration that is not pending (kind
+                ``not_pending``), an event that is over (kind ``event_over``).
+            RegistrationRefused: The rules refuse it now (e.g. ``event_full``).
+        """
+    def reject(self, registration_id: int, reason: str, at: Optional[datetime.datetime] = None) -> Registration:
+        """Reject a pending request of a moderated event with the organiser's reason.
+
+        Returns:
+            The registration, cancelled, with ``rejection`` (the reason) and
+            ``rejection_message()`` (what the person is told).
+
+        Raises:
+            NotFound: An unknown registration.
+            InvalidState: A registration that is not pending (kind ``not_pending``).
+            InvalidInput: A blank or too long reason.
         """
     def check_in(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Registration:
         """Check a confirmed registrant in (on site or remote); checking in twice keeps the first time.

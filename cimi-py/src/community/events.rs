@@ -1,6 +1,7 @@
 //! The events of `cimi.Community`: scheduling, editing (capacity, quotas,
 //! program, venue, broadcast, registration window), the state transitions up
-//! to the compte-rendu, and occupancy (core: `cimi_core::community::events`).
+//! to the compte-rendu, rescheduling, per-event admission, the attendees a
+//! compte-rendu may name, and occupancy (core: `cimi_core::community::events`).
 
 use std::collections::BTreeMap;
 
@@ -9,11 +10,11 @@ use pyo3::types::PyString;
 
 use cimi_core::error::Entity;
 use cimi_core::event::{
-    EventKind, EventSpec, ProgramItem, RemoteBroadcast, Resource, Schedule, Venue,
+    Admission, EventKind, EventSpec, ProgramItem, RemoteBroadcast, Resource, Schedule, Venue,
 };
 
 use super::{PyCommunity, ids, not_found};
-use crate::convert::{count, from_plain, mapping_items, opt_count, text, to_plain};
+use crate::convert::{count, from_plain, mapping_items, opt_count, text, texts, to_plain};
 use crate::errors::{OrRaise, invalid_argument};
 use crate::records::PyEvent;
 use crate::time::{at_or_now, opt_to_utc, to_utc};
@@ -66,6 +67,29 @@ fn program(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<ProgramItem>> {
     }
 }
 
+/// An event's admission from `allowed` (address patterns, parsed by the
+/// core's `Admission::parse_allowed`), `audiences` and `replace_policy`.
+fn admission(
+    py: Python<'_>,
+    allowed: Option<&Bound<'_, PyAny>>,
+    audiences: Option<&Bound<'_, PyAny>>,
+    replace_policy: bool,
+) -> PyResult<Admission> {
+    let allowed = match allowed.filter(|v| !v.is_none()) {
+        Some(v) => Admission::parse_allowed(texts(v, "allowed")?).or_raise(py)?,
+        None => Vec::new(),
+    };
+    let audiences = match audiences.filter(|v| !v.is_none()) {
+        Some(v) => texts(v, "audiences")?,
+        None => Vec::new(),
+    };
+    Ok(Admission {
+        allowed,
+        audiences,
+        replaces_policy: replace_policy,
+    })
+}
+
 #[pymethods]
 impl PyCommunity {
     /// Schedules an event and returns its id. It accepts registrations at once
@@ -75,10 +99,14 @@ impl PyCommunity {
     /// `kind`: `"miditech"`, `"workshop"`, `"conference"` or `"meeting"`;
     /// `quotas`: seats per audience id, e.g. `{"interieur": 60}`; `venue`:
     /// `{"name", "address"}`; `remote`: a URL or `{"url", "capacity"}`;
-    /// `program`: a list of `{"kind", "title", "speakers"}`.
+    /// `program`: a list of `{"kind", "title", "speakers"}`; `moderated`:
+    /// each request waits (status `"pending"`) for `approve` or `reject`;
+    /// `allowed`, `audiences`, `replace_policy`: the event's own admission
+    /// (see `set_admission`).
     #[pyo3(signature = (kind, title, starts_at, ends_at, capacity, *, venue=None, remote=None,
                         quotas=None, registration_opens=None, registration_closes=None,
-                        waitlist=true, program=None, draft=false, at=None))]
+                        waitlist=true, program=None, draft=false, moderated=false,
+                        allowed=None, audiences=None, replace_policy=false, at=None))]
     #[allow(clippy::too_many_arguments)]
     fn schedule_event(
         &self,
@@ -96,6 +124,10 @@ impl PyCommunity {
         waitlist: bool,
         program: Option<&Bound<'_, PyAny>>,
         draft: bool,
+        moderated: bool,
+        allowed: Option<&Bound<'_, PyAny>>,
+        audiences: Option<&Bound<'_, PyAny>>,
+        replace_policy: bool,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<u64> {
         let schedule = Schedule::new(to_utc(starts_at, "starts_at")?, to_utc(ends_at, "ends_at")?)
@@ -114,6 +146,8 @@ impl PyCommunity {
         spec.waitlist = waitlist;
         spec.program = self::program(program)?;
         spec.draft = draft;
+        spec.moderated = moderated;
+        spec.admission = admission(py, allowed, audiences, replace_policy)?;
         let at = at_or_now(at)?;
         self.apply(py, |c| c.schedule_event(spec, at))
             .map(|id| id.get())
@@ -294,7 +328,8 @@ impl PyCommunity {
         self.apply(py, |c| c.publish_report(id, &summary, resources, at))
     }
 
-    /// Cancels an event that has not been held.
+    /// Cancels an event that has not been held; its calendar exports then
+    /// withdraw it (`METHOD:CANCEL`, a higher `SEQUENCE`).
     #[pyo3(signature = (event_id, at=None))]
     fn cancel_event(
         &self,
@@ -305,6 +340,62 @@ impl PyCommunity {
         let id = crate::convert::event_id(event_id)?;
         let at = at_or_now(at)?;
         self.apply(py, |c| c.cancel_event(id, at))
+    }
+
+    /// The attendees the compte-rendu may name at `at`: `{"named": [...],
+    /// "unnamed": int}` (those checked in who consented to the publication
+    /// of their name; the others are counted).
+    #[pyo3(signature = (event_id, at=None))]
+    fn report_attendees<'py>(
+        &self,
+        py: Python<'py>,
+        event_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id = crate::convert::event_id(event_id)?;
+        let at = at_or_now(at)?;
+        let attendees = self
+            .read_detached(py, |c| c.report_attendees(id, at))?
+            .or_raise(py)?;
+        to_plain(py, &attendees)
+    }
+
+    /// Moves an event still to be held to another time; the registrations
+    /// stay and the event's `revision` (the iCalendar `SEQUENCE`) goes up.
+    #[pyo3(signature = (event_id, starts_at, ends_at, at=None))]
+    fn reschedule(
+        &self,
+        py: Python<'_>,
+        event_id: &Bound<'_, PyAny>,
+        starts_at: &Bound<'_, PyAny>,
+        ends_at: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let id = crate::convert::event_id(event_id)?;
+        let schedule = Schedule::new(to_utc(starts_at, "starts_at")?, to_utc(ends_at, "ends_at")?)
+            .or_raise(py)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.reschedule(id, schedule, at))
+    }
+
+    /// Changes who an event still to be held admits: its own `allowed`
+    /// address patterns (narrowing the statutes' policy, or replacing it with
+    /// `replace_policy=True`) and the `audiences` admitted; no argument goes
+    /// back to the statutes' policy. Registrations already made stay.
+    #[pyo3(signature = (event_id, *, allowed=None, audiences=None, replace_policy=false, at=None))]
+    fn set_admission(
+        &self,
+        py: Python<'_>,
+        event_id: &Bound<'_, PyAny>,
+        allowed: Option<&Bound<'_, PyAny>>,
+        audiences: Option<&Bound<'_, PyAny>>,
+        replace_policy: bool,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let id = crate::convert::event_id(event_id)?;
+        let admission = admission(py, allowed, audiences, replace_policy)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.set_admission(id, admission, at))
     }
 
     /// How full an event is: a dict with `capacity`, `on_site`, `remote`,

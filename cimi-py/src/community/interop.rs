@@ -70,27 +70,34 @@ impl PyCommunity {
         interop::import_report(py, &report)
     }
 
-    /// One event as an iCalendar document (RFC 5545, Europe/Paris times).
-    #[pyo3(signature = (event_id, at=None))]
+    /// One event as an iCalendar document (RFC 5545, Europe/Paris times):
+    /// `METHOD:PUBLISH`, or `METHOD:CANCEL` once the event is cancelled, with
+    /// `SEQUENCE` its `revision`. `reminder` (a `timedelta`): a `VALARM` that
+    /// long before the start.
+    #[pyo3(signature = (event_id, at=None, *, reminder=None))]
     fn event_ical(
         &self,
         py: Python<'_>,
         event_id: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
+        reminder: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let id = crate::convert::event_id(event_id)?;
         let at = at_or_now(at)?;
-        self.read_detached(py, |c| ical::event(c, id, at))?
+        let options = interop::ical_options(py, reminder)?;
+        self.read_detached(py, |c| ical::event_with(c, id, at, &options))?
             .or_raise(py)
     }
 
-    /// Several events (default: all) in one iCalendar document.
-    #[pyo3(signature = (event_ids=None, at=None))]
+    /// Several events (default: all) in one iCalendar document; `reminder`:
+    /// a `VALARM` for each event still standing.
+    #[pyo3(signature = (event_ids=None, at=None, *, reminder=None))]
     fn calendar_ical(
         &self,
         py: Python<'_>,
         event_ids: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
+        reminder: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let ids = match event_ids.filter(|e| !e.is_none()) {
             Some(ids) => Some(crate::convert::items(
@@ -102,28 +109,34 @@ impl PyCommunity {
             None => None,
         };
         let at = at_or_now(at)?;
+        let options = interop::ical_options(py, reminder)?;
         self.read_detached(py, |c| match &ids {
-            Some(ids) => ical::calendar(c, ids, at),
-            None => ical::whole_calendar(c, at),
+            Some(ids) => ical::calendar_with(c, ids, at, &options),
+            None => ical::whole_calendar_with(c, at, &options),
         })?
         .or_raise(py)
     }
 
     /// The invitation (`METHOD:REQUEST`) for a registration, from the
-    /// organiser's address.
-    #[pyo3(signature = (registration_id, organizer_email, at=None))]
+    /// organiser's address; `reminder`: a `VALARM` that long before the
+    /// start (left out of a cancellation).
+    #[pyo3(signature = (registration_id, organizer_email, at=None, *, reminder=None))]
     fn invitation_ical(
         &self,
         py: Python<'_>,
         registration_id: &Bound<'_, PyAny>,
         organizer_email: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
+        reminder: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let id = crate::convert::registration_id(registration_id)?;
         let organizer = text(organizer_email, "organizer_email")?;
         let at = at_or_now(at)?;
-        self.read_detached(py, |c| ical::invitation(c, id, &organizer, at))?
-            .or_raise(py)
+        let options = interop::ical_options(py, reminder)?;
+        self.read_detached(py, |c| {
+            ical::invitation_with(c, id, &organizer, at, &options)
+        })?
+        .or_raise(py)
     }
 
     /// Reads a registration e-mail (the raw message, `bytes` or `str`)

@@ -1,5 +1,6 @@
 //! The registration engine of `cimi.Community`: registering (one by one, or
-//! a batch with the GIL released), cancelling, checking in, and the
+//! a batch with the GIL released), approving or rejecting the requests of a
+//! moderated event, cancelling, checking in, and the
 //! registrations and waiting lists (core: `cimi_core::community::registrations`).
 
 use pyo3::prelude::*;
@@ -167,6 +168,40 @@ impl PyCommunity {
             registration: PyRegistration::new(done.registration),
             promoted: ids(done.promoted),
         })
+    }
+
+    /// Approves a pending request of a moderated event: it gets a seat, or
+    /// a place in the waiting list, by the same rules as `register`. Returns
+    /// the registration.
+    #[pyo3(signature = (registration_id, at=None))]
+    fn approve(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.approve(id, at))
+            .map(PyRegistration::new)
+    }
+
+    /// Rejects a pending request of a moderated event with the organiser's
+    /// `reason` (not blank), kept in `rejection`; the registration, returned,
+    /// is cancelled and `rejection_message()` says it to the person.
+    #[pyo3(signature = (registration_id, reason, at=None))]
+    fn reject(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        reason: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let reason = crate::convert::text(reason, "reason")?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.reject(id, &reason, at))
+            .map(PyRegistration::new)
     }
 
     /// Checks a confirmed registrant in (on site or remote); checking in twice

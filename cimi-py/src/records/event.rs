@@ -110,6 +110,33 @@ impl PyEvent {
         self.inner.recording_allowed()
     }
 
+    /// How many times what a calendar entry shows changed since the event
+    /// was scheduled (time, title, venue, video link, program,
+    /// cancellation): the iCalendar `SEQUENCE` of its exports.
+    #[getter]
+    fn revision(&self) -> u32 {
+        self.inner.revision
+    }
+    /// Whether each request waits (status `"pending"`) for an organiser's
+    /// approval.
+    #[getter]
+    fn moderated(&self) -> bool {
+        self.inner.moderated
+    }
+    /// Who the event admits besides or instead of the statutes' policy:
+    /// `{"allowed": [patterns], "audiences": [ids], "replaces_policy": bool}`
+    /// (empty lists: no rule of its own).
+    #[getter]
+    fn admission<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let a = &self.inner.admission;
+        let d = PyDict::new(py);
+        let allowed: Vec<&str> = a.allowed.iter().map(|p| p.as_str()).collect();
+        d.set_item("allowed", allowed)?;
+        d.set_item("audiences", &a.audiences)?;
+        d.set_item("replaces_policy", a.replaces_policy)?;
+        Ok(d)
+    }
+
     /// Whether a request arriving at `at` (default: now) is inside the state and window.
     #[pyo3(signature = (at=None))]
     fn accepts_registrations_at(&self, at: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {

@@ -51,7 +51,8 @@ impl PyRegistration {
     fn mode(&self) -> &'static str {
         self.inner.mode.kind()
     }
-    /// `"confirmed"`, `"waitlisted"` or `"cancelled"`.
+    /// `"confirmed"`, `"waitlisted"`, `"pending"` (a moderated event's
+    /// request awaiting approval) or `"cancelled"`.
     #[getter]
     fn status(&self) -> &'static str {
         self.inner.status.kind()
@@ -99,6 +100,23 @@ impl PyRegistration {
     #[getter]
     fn holds_seat(&self) -> bool {
         self.inner.holds_seat()
+    }
+
+    /// Why an organiser rejected the request (a moderated event), as they
+    /// wrote it; `None` unless rejected.
+    #[getter]
+    fn rejection(&self) -> Option<&str> {
+        self.inner.rejection.as_deref()
+    }
+
+    /// What the person is told of the rejection, with the organiser's
+    /// reason, in `language` (`"fr"` or `"en"`; default: the module's);
+    /// `None` unless rejected.
+    #[pyo3(signature = (language=None))]
+    fn rejection_message(&self, language: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+        Ok(self
+            .inner
+            .rejection_message(super::watch::pick_lang(language)?))
     }
 
     /// `"pending"`, `"attended"`, `"no_show"` or `"not_applicable"`, given

@@ -117,7 +117,8 @@ pub struct PyDigest {
     pub inner: Digest,
 }
 
-fn pick_lang(language: Option<&Bound<'_, PyAny>>) -> PyResult<Lang> {
+/// `language` (`"fr"` or `"en"`), or the module's language when `None`.
+pub(super) fn pick_lang(language: Option<&Bound<'_, PyAny>>) -> PyResult<Lang> {
     match language {
         Some(l) if !l.is_none() => {
             let code = text(l, "language")?;
