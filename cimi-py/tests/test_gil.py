@@ -199,9 +199,14 @@ class Ticker:
         """The ticks recorded while `run` runs with a switch interval of a
         minute (the GIL changes hands only when released)."""
         interval = sys.getswitchinterval()
-        time.sleep(0.005)  # the ticker is waiting for the GIL again
+        # The interval is set before the pause: a thread that began waiting
+        # for the GIL under the old interval (5 ms) would ask for it after
+        # 5 ms whatever the new one says. During the pause the GIL is free,
+        # so every wait of the ticker's that ends in the window began under
+        # the new interval.
         sys.setswitchinterval(60)
         try:
+            time.sleep(0.005)
             t0 = time.perf_counter()
             run()
             t1 = time.perf_counter()
