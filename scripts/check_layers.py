@@ -19,7 +19,7 @@ MAX_LINES = 1000
 # cycle) and on the layers below. See ARCHITECTURE.md.
 LAYERS = [
     ("model", {"ids", "text", "i18n", "limits", "skills", "address", "member", "event",
-               "registration", "statutes", "help", "watch", "change"}),
+               "registration", "statutes", "help", "watch", "waitlist", "change"}),
     ("error", {"error"}),
     ("engine", {"community", "directory", "table"}),
     ("services", {"store", "gdpr", "interop", "stats"}),

@@ -65,6 +65,14 @@ pub enum Action {
     Approved,
     /// An organiser rejected a pending registration, with a reason.
     Rejected,
+    /// A freed seat was offered to a waiting registration, until a deadline.
+    OfferMade,
+    /// The person accepted the seat offered.
+    OfferAccepted,
+    /// The person declined the seat offered.
+    OfferDeclined,
+    /// An offer's deadline passed unanswered.
+    OfferExpired,
     /// Someone asked for help.
     HelpAsked,
     /// A help request was referred to members.
@@ -99,6 +107,10 @@ impl Action {
             Action::CheckedIn => "checked_in",
             Action::Approved => "approved",
             Action::Rejected => "rejected",
+            Action::OfferMade => "offer_made",
+            Action::OfferAccepted => "offer_accepted",
+            Action::OfferDeclined => "offer_declined",
+            Action::OfferExpired => "offer_expired",
             Action::HelpAsked => "help_asked",
             Action::HelpReferred => "help_referred",
             Action::HelpResolved => "help_resolved",

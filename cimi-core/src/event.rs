@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::address::AddressPattern;
 use crate::i18n::Lang;
 use crate::ids::EventId;
+pub use crate::waitlist::WaitlistOffers;
 
 /// A civil time that cannot be turned into an instant, or a schedule that does
 /// not make sense.
@@ -687,6 +688,14 @@ pub struct EventSpec {
     /// Whether each request waits for an organiser's approval (`pending`)
     /// before getting a seat or a place in the waiting list.
     pub moderated: bool,
+    /// Whether a freed seat is offered to the next person in the waiting
+    /// list, who accepts or declines before a deadline, instead of being
+    /// given to them at once (`None`: automatic promotion).
+    pub waitlist_offers: Option<WaitlistOffers>,
+    /// Until when a registrant may cancel by themselves with their
+    /// cancellation token (`None`: until the event starts); organisers
+    /// cancel at any time before the event is over.
+    pub cancellation_closes_at: Option<DateTime<Utc>>,
 }
 
 impl EventSpec {
@@ -712,7 +721,34 @@ impl EventSpec {
             draft: false,
             admission: Admission::default(),
             moderated: false,
+            waitlist_offers: None,
+            cancellation_closes_at: None,
         }
+    }
+
+    /// A freed seat is offered to the next person in the waiting list, who
+    /// has until a deadline to accept it (see [`WaitlistOffers`]).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// use cimi_core::event::{EventKind, EventSpec, Schedule, WaitlistOffers};
+    /// # let t = Utc.with_ymd_and_hms(2026, 1, 6, 11, 0, 0).unwrap();
+    /// # let s = Schedule::new(t, t + Duration::hours(2))?;
+    /// let spec = EventSpec::new(EventKind::Workshop, "Rust", s, 20)
+    ///     .with_waitlist_offers(WaitlistOffers::new(Duration::hours(48)));
+    /// assert!(spec.waitlist_offers.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_waitlist_offers(mut self, offers: WaitlistOffers) -> Self {
+        self.waitlist_offers = Some(offers);
+        self
+    }
+
+    /// Registrants may cancel by themselves (with their cancellation token)
+    /// until `closes_at` only; organisers still may after it.
+    pub fn with_cancellation_deadline(mut self, closes_at: DateTime<Utc>) -> Self {
+        self.cancellation_closes_at = Some(closes_at);
+        self
     }
 
     /// With a venue.
@@ -828,6 +864,14 @@ pub struct Event {
     /// Whether each request waits for an organiser's approval.
     #[serde(default, skip_serializing_if = "is_false")]
     pub moderated: bool,
+    /// Whether freed seats are offered with a deadline instead of given at
+    /// once (see [`WaitlistOffers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlist_offers: Option<WaitlistOffers>,
+    /// Until when a registrant may cancel by themselves (`None`: until the
+    /// start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_closes_at: Option<DateTime<Utc>>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -859,7 +903,48 @@ impl Event {
             revision: 0,
             admission: spec.admission,
             moderated: spec.moderated,
+            waitlist_offers: spec.waitlist_offers,
+            cancellation_closes_at: spec.cancellation_closes_at,
         }
+    }
+
+    /// Until when a registrant may cancel by themselves: the event's
+    /// cancellation deadline, else its start.
+    pub fn self_cancellation_deadline(&self) -> DateTime<Utc> {
+        self.cancellation_closes_at
+            .unwrap_or(self.schedule.starts_at)
+    }
+
+    /// When check-in is possible: from
+    /// [`CHECK_IN_OPENS_BEFORE`](crate::limits::CHECK_IN_OPENS_BEFORE) before the start to
+    /// [`CHECK_IN_CLOSES_AFTER`](crate::limits::CHECK_IN_CLOSES_AFTER) after the end (both included).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// # let t = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let s = Schedule::new(t + Duration::days(5), t + Duration::days(5) + Duration::hours(2))?;
+    /// # let id = c.schedule_event(EventSpec::new(EventKind::Miditech, "IA", s, 50), t)?;
+    /// let (opens, closes) = c.event(id).unwrap().check_in_window();
+    /// assert_eq!(opens, s.starts_at - cimi_core::limits::CHECK_IN_OPENS_BEFORE);
+    /// assert_eq!(closes, s.ends_at + cimi_core::limits::CHECK_IN_CLOSES_AFTER);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_in_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            self.schedule.starts_at - crate::limits::CHECK_IN_OPENS_BEFORE,
+            self.schedule.ends_at + crate::limits::CHECK_IN_CLOSES_AFTER,
+        )
+    }
+
+    /// When an offer made at `at` expires, or `None` when the event makes
+    /// no offers or its offer window has closed (the seat then goes to the
+    /// next in line at once).
+    pub fn offer_deadline(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.waitlist_offers
+            .as_ref()
+            .and_then(|o| o.deadline(at, self.schedule.starts_at))
     }
 
     /// Whether `other` shows differently in a calendar: its time, title,

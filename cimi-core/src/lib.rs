@@ -66,6 +66,7 @@ pub mod store;
 pub use store::journal;
 mod table;
 pub mod text;
+pub mod waitlist;
 pub mod watch;
 
 pub use community::Community;

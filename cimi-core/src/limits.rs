@@ -30,6 +30,16 @@ pub const MAX_RECORD_BYTES: usize = 1 << 30;
 pub const MAX_SUMMARY_CHARS: usize = 100_000;
 /// Largest capacity (seats or remote places) or quota an event may have.
 pub const MAX_CAPACITY: u32 = 10_000_000;
+/// Check-in opens this long before an event starts (the desk set up the
+/// day before, a remote attendee joining early).
+pub const CHECK_IN_OPENS_BEFORE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// Check-in closes this long after an event ends (a sign-in sheet typed in
+/// the next day).
+pub const CHECK_IN_CLOSES_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// Longest an offer of a freed seat may hold it, in days.
+pub const MAX_OFFER_HOLD_DAYS: i64 = 30;
+/// Longest cut-off before an event's start after which no offer runs, in days.
+pub const MAX_OFFER_CUTOFF_DAYS: i64 = 365;
 /// Most items in an event's program.
 pub const MAX_PROGRAM_ITEMS: usize = 1_000;
 /// Most skills and interests, together, on a member's profile.

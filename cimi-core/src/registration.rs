@@ -282,6 +282,9 @@ pub enum RegistrationStatus {
     Cancelled,
     /// Waiting for an organiser's approval (a moderated event).
     Pending,
+    /// Offered a freed seat, held until the offer's deadline (an event with
+    /// [`WaitlistOffers`](crate::event::WaitlistOffers)).
+    Offered,
 }
 
 impl RegistrationStatus {
@@ -292,6 +295,7 @@ impl RegistrationStatus {
             RegistrationStatus::Waitlisted => "waitlisted",
             RegistrationStatus::Cancelled => "cancelled",
             RegistrationStatus::Pending => "pending",
+            RegistrationStatus::Offered => "offered",
         }
     }
 
@@ -304,6 +308,7 @@ impl RegistrationStatus {
             RegistrationStatus::Pending => {
                 lang.pick("en attente de validation", "pending approval")
             }
+            RegistrationStatus::Offered => lang.pick("place proposée", "offered a seat"),
         }
     }
 }
@@ -418,6 +423,104 @@ pub struct Registration {
     /// wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Box<str>>,
+    /// When a freed seat was offered to it, if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_at: Option<DateTime<Utc>>,
+    /// When the offer expires (still `offered` until then), or expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    /// The secret of the person's cancellation token (see
+    /// [`cancel_token`](Registration::cancel_token)); never shown by `Debug`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_secret: Option<CancelSecret>,
+}
+
+/// The secret part of a cancellation token: 128 random bits drawn from the
+/// operating system's generator when the registration is made. `Debug`
+/// never shows it.
+///
+/// ```
+/// let s = cimi_core::registration::CancelSecret::random();
+/// assert_eq!(format!("{s:?}"), "CancelSecret(…)");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CancelSecret(u128);
+
+impl CancelSecret {
+    /// A new secret from the operating system's randomness (through a
+    /// cryptographically secure generator).
+    pub fn random() -> Self {
+        CancelSecret(rand::random::<u128>())
+    }
+
+    /// Compares in constant time (a guess tells nothing of how close it was).
+    pub(crate) fn matches(&self, other: u128) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.to_le_bytes().ct_eq(&other.to_le_bytes()).into()
+    }
+}
+
+impl fmt::Debug for CancelSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CancelSecret(…)")
+    }
+}
+
+impl Serialize for CancelSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:032x}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_hex128(&text)
+            .map(CancelSecret)
+            .ok_or_else(|| serde::de::Error::custom("a cancel secret is 32 lowercase hex digits"))
+    }
+}
+
+fn parse_hex128(text: &str) -> Option<u128> {
+    (text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .then(|| u128::from_str_radix(text, 16).ok())
+        .flatten()
+}
+
+/// What lets a person cancel their own registration without an account (the
+/// link of a confirmation mail): the registration's identifier and its
+/// secret, `"<id>-<32 hex digits>"`. `Debug` does not show it; read it with
+/// [`as_str`](CancelToken::as_str) to put it in a link.
+///
+/// ```
+/// use cimi_core::registration::CancelToken;
+/// assert!(CancelToken::parse("12-00000000000000000000000000000abc").is_some());
+/// assert!(CancelToken::parse("12-xyz").is_none());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct CancelToken(String);
+
+impl CancelToken {
+    /// The token as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The registration and the secret a token names, if it is well formed.
+    pub fn parse(text: &str) -> Option<(RegistrationId, u128)> {
+        let (id, secret) = text.trim().split_once('-')?;
+        if id.is_empty() || id.len() > 19 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let id = id.parse::<u64>().ok().filter(|n| *n > 0)?;
+        Some((RegistrationId::new(id), parse_hex128(secret)?))
+    }
+}
+
+impl fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CancelToken(…)")
+    }
 }
 
 impl Registration {
@@ -426,9 +529,42 @@ impl Registration {
         self.status != RegistrationStatus::Cancelled
     }
 
-    /// Whether it holds a seat in the room.
+    /// Whether it holds a seat in the room (confirmed there).
     pub fn holds_seat(&self) -> bool {
         self.status == RegistrationStatus::Confirmed && self.seat == Some(Seat::OnSite)
+    }
+
+    /// Whether a seat is kept for it: confirmed there, or offered and not
+    /// yet answered.
+    pub fn takes_seat(&self) -> bool {
+        matches!(
+            self.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Offered
+        ) && self.seat == Some(Seat::OnSite)
+    }
+
+    /// The person's cancellation token (`None` for a registration made
+    /// before tokens existed).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
+    /// # use cimi_core::registration::RegistrationRequest;
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(2), now + Duration::days(2) + Duration::hours(2))?;
+    /// # let ev = c.schedule_event(EventSpec::new(EventKind::Miditech, "Kubernetes", when, 10), now)?;
+    /// # let ask = RegistrationRequest::new("alice@interieur.gouv.fr").names("Martin", "Alice")
+    /// #     .affiliation("DNUM", "ingénieure", "architecte").acknowledging_all();
+    /// let r = c.register(ev, &ask, now)?.registration;
+    /// let token = r.cancel_token().unwrap();
+    /// let done = c.cancel_by_token(token.as_str(), None, now)?;
+    /// assert_eq!(done.registration.id, r.id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cancel_token(&self) -> Option<CancelToken> {
+        self.cancel_secret
+            .map(|s| CancelToken(format!("{}-{:032x}", self.id.get(), s.0)))
     }
 
     /// What the person is told of a rejection, in their language, with the

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, Utc};
+
 use crate::event::Event;
 use crate::ids::{MemberId, RegistrationId};
 use crate::registration::{Registration, RegistrationStatus, Seat};
@@ -21,6 +23,8 @@ pub(super) struct Book {
     pub(super) on_site_by_audience: FastMap<Option<Text>, u32>,
     pub(super) remote: u32,
     pub(super) waiting: BTreeMap<Option<Text>, BTreeSet<RegistrationId>>,
+    /// Open offers, by deadline (their seats count in `on_site`).
+    pub(super) offers: BTreeSet<(DateTime<Utc>, RegistrationId)>,
 }
 
 pub(super) static EMPTY_BOOK: std::sync::LazyLock<Book> = std::sync::LazyLock::new(Book::default);
@@ -44,6 +48,14 @@ impl Book {
             .is_some_and(|r| r.capacity.is_none_or(|c| self.remote < c))
     }
 
+    /// The first open offer whose deadline is at or before `at`.
+    pub(super) fn first_due_offer(&self, at: DateTime<Utc>) -> Option<RegistrationId> {
+        self.offers
+            .first()
+            .filter(|(deadline, _)| *deadline <= at)
+            .map(|(_, id)| *id)
+    }
+
     pub(super) fn waiting_len(&self) -> usize {
         self.waiting.values().map(BTreeSet::len).sum()
     }
@@ -62,7 +74,15 @@ impl Book {
             return;
         }
         self.live.insert(r.member, r.id);
-        if r.status == RegistrationStatus::Confirmed {
+        if r.status == RegistrationStatus::Offered
+            && let Some(deadline) = r.offer_expires_at
+        {
+            self.offers.insert((deadline, r.id));
+        }
+        if matches!(
+            r.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Offered
+        ) {
             match r.seat {
                 Some(Seat::OnSite) => {
                     self.on_site += 1;
@@ -96,7 +116,15 @@ impl Book {
         if self.live.get(&r.member) == Some(&r.id) {
             self.live.remove(&r.member);
         }
-        if r.status == RegistrationStatus::Confirmed {
+        if r.status == RegistrationStatus::Offered
+            && let Some(deadline) = r.offer_expires_at
+        {
+            self.offers.remove(&(deadline, r.id));
+        }
+        if matches!(
+            r.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Offered
+        ) {
             match r.seat {
                 Some(Seat::OnSite) => {
                     self.on_site -= 1;

@@ -48,6 +48,7 @@ impl Community {
                 || kept.remote != book.remote
                 || kept.live != book.live
                 || kept.waiting != book.waiting
+                || kept.offers != book.offers
             {
                 return Err(format!("bookkeeping of {id} out of date"));
             }
@@ -69,7 +70,16 @@ pub(super) fn check_registration_shape(r: &Registration) -> Result<(), String> {
         RegistrationStatus::Pending => {
             r.seat.is_none() && !r.waiting_for_seat && r.confirmed_at.is_none()
         }
-    } && (r.rejection.is_none() || r.status == RegistrationStatus::Cancelled);
+        RegistrationStatus::Offered => {
+            r.seat == Some(Seat::OnSite)
+                && !r.waiting_for_seat
+                && r.confirmed_at.is_none()
+                && r.offered_at
+                    .zip(r.offer_expires_at)
+                    .is_some_and(|(o, e)| o < e)
+        }
+    } && (r.rejection.is_none() || r.status == RegistrationStatus::Cancelled)
+        && (r.offer_expires_at.is_some() == r.offered_at.is_some());
     if ok {
         Ok(())
     } else {

@@ -63,7 +63,7 @@ use book::{Book, EMPTY_BOOK};
 pub use events::ReportAttendees;
 use invariants::*;
 pub(crate) use ledger::Ledger;
-pub use registrations::{Cancellation, Occupancy, RegistrationOutcome};
+pub use registrations::{Cancellation, Occupancy, OfferRound, RegistrationOutcome};
 use validate::*;
 
 /// Current format version of [`Community::to_json`] documents.

@@ -12,8 +12,8 @@ use crate::error::{Entity, Error, StateError};
 use crate::event::{Event, EventState};
 use crate::ids::{EventId, RegistrationId};
 use crate::registration::{
-    Attendance, AttendanceMode, Field, Refusal, Registration, RegistrationRequest,
-    RegistrationStatus, Seat,
+    Attendance, AttendanceMode, CancelSecret, CancelToken, Field, Refusal, Registration,
+    RegistrationRequest, RegistrationStatus, Seat,
 };
 use crate::text::Text;
 
@@ -43,7 +43,24 @@ pub struct RegistrationOutcome {
 pub struct Cancellation {
     /// The cancelled registration.
     pub registration: Registration,
-    /// Registrations promoted to a seat because of it, in order.
+    /// Registrations promoted to a seat because of it (or offered one, for
+    /// an event with [`WaitlistOffers`](crate::event::WaitlistOffers)), in order.
+    pub promoted: Vec<RegistrationId>,
+}
+
+/// What a pass over the open offers did (see
+/// [`Community::expire_offers`]): the offers that expired, and the
+/// registrations that got a seat or an offer in their place, in order.
+///
+/// ```
+/// # use cimi_core::community::OfferRound;
+/// # fn f(r: &OfferRound) -> usize { r.expired.len() }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfferRound {
+    /// Offers whose deadline had passed, now cancelled.
+    pub expired: Vec<RegistrationId>,
+    /// Registrations promoted or offered a seat in their place.
     pub promoted: Vec<RegistrationId>,
 }
 
@@ -57,8 +74,10 @@ pub struct Cancellation {
 pub struct Occupancy {
     /// Seats on site.
     pub capacity: u32,
-    /// Seats taken.
+    /// Seats taken (confirmed, or held by an open offer).
     pub on_site: u32,
+    /// Seats held by open offers (included in `on_site`).
+    pub offered: u32,
     /// Remote places taken.
     pub remote: u32,
     /// Registrations waiting for a seat (including remote ones waiting).
@@ -142,6 +161,7 @@ impl Community {
         Ok(Occupancy {
             capacity: e.capacity,
             on_site: book.on_site,
+            offered: u32::try_from(book.offers.len()).unwrap_or(u32::MAX),
             remote: book.remote,
             waiting: u32::try_from(book.waiting_len()).unwrap_or(u32::MAX),
             on_site_by_audience: book
@@ -230,6 +250,7 @@ impl Community {
         req: &RegistrationRequest,
         at: DateTime<Utc>,
     ) -> Result<RegistrationOutcome, Error> {
+        self.expire_due_offers(event, at);
         // The events alone are borrowed: the interner is used while `ev` is held.
         let ev = event_in(&self.events, event)?;
         let email =
@@ -298,6 +319,9 @@ impl Community {
             cancelled_at: None,
             checked_in_at: None,
             rejection: None,
+            offered_at: None,
+            offer_expires_at: None,
+            cancel_secret: Some(CancelSecret::random()),
         };
         self.commit_registration(Action::Registered, at, registration.clone());
         Ok(RegistrationOutcome {
@@ -379,6 +403,8 @@ impl Community {
         id: RegistrationId,
         at: DateTime<Utc>,
     ) -> Result<Registration, Error> {
+        let event = self.pending(id)?.event;
+        self.expire_due_offers(event, at);
         let r = self.pending(id)?;
         let ev = self.event_checked(r.event)?;
         if !ev.state.is_upcoming() {
@@ -509,26 +535,193 @@ impl Community {
             .collect())
     }
 
-    /// Promotes waiting registrations while their audience has room.
+    /// Gives free seats to the waiting list while an audience has room: the
+    /// earliest waiting registration gets the seat, or an offer of it when
+    /// the event makes offers and it is waitlisted (one following remotely
+    /// is already attending and gets the seat). Returns them in order.
     pub(super) fn promote(&mut self, event: EventId, at: DateTime<Utc>) -> Vec<RegistrationId> {
         let mut promoted = Vec::new();
-        while let Some(next) = self
-            .events
-            .get(&event)
-            .and_then(|ev| self.books.get(&event).and_then(|b| b.next_promotion(ev)))
-        {
+        while let Some((next, deadline)) = self.events.get(&event).and_then(|ev| {
+            let next = self.books.get(&event).and_then(|b| b.next_promotion(ev))?;
+            Some((next, ev.offer_deadline(at)))
+        }) {
             let mut r = self.registrations[&next].clone();
-            r.status = RegistrationStatus::Confirmed;
             r.seat = Some(Seat::OnSite);
             r.waiting_for_seat = false;
-            r.promoted_at = Some(at);
-            if r.confirmed_at.is_none() {
-                r.confirmed_at = Some(at);
+            match deadline {
+                Some(deadline) if r.status == RegistrationStatus::Waitlisted => {
+                    r.status = RegistrationStatus::Offered;
+                    r.offered_at = Some(at);
+                    r.offer_expires_at = Some(deadline);
+                    self.commit_registration(Action::OfferMade, at, r);
+                }
+                _ => {
+                    r.status = RegistrationStatus::Confirmed;
+                    r.promoted_at = Some(at);
+                    if r.confirmed_at.is_none() {
+                        r.confirmed_at = Some(at);
+                    }
+                    self.commit_registration(Action::Promoted, at, r);
+                }
             }
-            self.commit_registration(Action::Promoted, at, r);
             promoted.push(next);
         }
         promoted
+    }
+
+    /// Expires the offers of an event whose deadline is at or before `at`
+    /// (each cancelled at its deadline, earliest first), then gives the seats
+    /// freed to the waiting list at `at`.
+    pub(super) fn expire_due_offers(&mut self, event: EventId, at: DateTime<Utc>) -> OfferRound {
+        let mut round = OfferRound::default();
+        while let Some(id) = self.books.get(&event).and_then(|b| b.first_due_offer(at)) {
+            let mut r = self.registrations[&id].clone();
+            r.status = RegistrationStatus::Cancelled;
+            r.seat = None;
+            r.cancelled_at = r.offer_expires_at;
+            self.commit_registration(Action::OfferExpired, at, r);
+            round.expired.push(id);
+        }
+        if !round.expired.is_empty()
+            && self
+                .events
+                .get(&event)
+                .is_some_and(|e| e.state.is_upcoming())
+        {
+            round.promoted = self.promote(event, at);
+        }
+        round
+    }
+
+    /// Expires every offer whose deadline is at or before `at` and makes the
+    /// next offers (or promotions) in their place: the organisers' periodic
+    /// job. Every other operation at `at` on an event does the same for that
+    /// event first, so none of them sees an expired offer as open.
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule, WaitlistOffers}};
+    /// use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(20), now + Duration::days(20) + Duration::hours(2))?;
+    /// let spec = EventSpec::new(EventKind::Workshop, "Rust", when, 1)
+    ///     .with_waitlist_offers(WaitlistOffers::new(Duration::hours(48)));
+    /// let ev = c.schedule_event(spec, now)?;
+    /// let ask = |e: &str| RegistrationRequest::new(e).names("Martin", "Alice")
+    ///     .affiliation("DNUM", "attachée", "cheffe de projet").acknowledging_all();
+    /// let a = c.register(ev, &ask("a@interieur.gouv.fr"), now)?.registration.id;
+    /// let b = c.register(ev, &ask("b@interieur.gouv.fr"), now)?.registration.id;
+    /// let d = c.register(ev, &ask("d@interieur.gouv.fr"), now)?.registration.id;
+    /// c.cancel_registration(a, now)?;
+    /// assert_eq!(c.registration(b).unwrap().status, RegistrationStatus::Offered);
+    /// let round = c.expire_offers(now + Duration::hours(48))?;
+    /// assert_eq!((round.expired, round.promoted), (vec![b], vec![d]));
+    /// assert_eq!(c.registration(d).unwrap().status, RegistrationStatus::Offered);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expire_offers(&mut self, at: DateTime<Utc>) -> Result<OfferRound, Error> {
+        let due: Vec<EventId> = self
+            .books
+            .iter()
+            .filter(|(_, b)| b.first_due_offer(at).is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        let mut all = OfferRound::default();
+        let mut due = due;
+        due.sort_unstable();
+        for event in due {
+            let round = self.expire_due_offers(event, at);
+            all.expired.extend(round.expired);
+            all.promoted.extend(round.promoted);
+        }
+        Ok(all)
+    }
+
+    /// A registration holding an open offer at `at`, or why not (not
+    /// offered; the offer's deadline passed).
+    fn open_offer(&self, id: RegistrationId, at: DateTime<Utc>) -> Result<&Registration, Error> {
+        let r = self
+            .registrations
+            .get(&id)
+            .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        match (r.status, r.offer_expires_at) {
+            (RegistrationStatus::Offered, Some(deadline)) if at >= deadline => {
+                Err(StateError::OfferExpired {
+                    expired_at: deadline,
+                }
+                .into())
+            }
+            (RegistrationStatus::Offered, _) => Ok(r),
+            _ => Err(StateError::NotOffered.into()),
+        }
+    }
+
+    /// Accepts the seat offered to a registration: it is confirmed on site.
+    /// Refused once the offer's deadline has passed (`offer_expired`,
+    /// changing nothing; the next operation expires it).
+    ///
+    /// ```
+    /// # use chrono::{Duration, TimeZone, Utc};
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule, WaitlistOffers}};
+    /// use cimi_core::registration::{RegistrationRequest, RegistrationStatus};
+    /// # let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    /// # let mut c = Community::cimi();
+    /// # let when = Schedule::new(now + Duration::days(20), now + Duration::days(20) + Duration::hours(2))?;
+    /// # let spec = EventSpec::new(EventKind::Workshop, "Rust", when, 1)
+    /// #     .with_waitlist_offers(WaitlistOffers::new(Duration::hours(48)));
+    /// # let ev = c.schedule_event(spec, now)?;
+    /// # let ask = |e: &str| RegistrationRequest::new(e).names("Martin", "Alice")
+    /// #     .affiliation("DNUM", "attachée", "cheffe de projet").acknowledging_all();
+    /// # let a = c.register(ev, &ask("a@interieur.gouv.fr"), now)?.registration.id;
+    /// # let b = c.register(ev, &ask("b@interieur.gouv.fr"), now)?.registration.id;
+    /// c.cancel_registration(a, now)?; // b is offered the seat
+    /// let late = now + Duration::hours(49);
+    /// assert_eq!(c.accept_offer(b, late).unwrap_err().kind(), "offer_expired");
+    /// assert_eq!(c.accept_offer(b, now + Duration::hours(1))?.status, RegistrationStatus::Confirmed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn accept_offer(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
+        let event = self.open_offer(id, at)?.event;
+        if !self.event_checked(event)?.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        self.expire_due_offers(event, at);
+        let mut r = self.open_offer(id, at)?.clone();
+        r.status = RegistrationStatus::Confirmed;
+        r.confirmed_at = Some(at);
+        r.promoted_at = Some(at);
+        self.commit_registration(Action::OfferAccepted, at, r.clone());
+        Ok(r)
+    }
+
+    /// Declines the seat offered to a registration: it is cancelled and the
+    /// seat goes to the next in line (an offer to them, or the seat once the
+    /// offer window has closed).
+    pub fn decline_offer(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Cancellation, Error> {
+        let event = self.open_offer(id, at)?.event;
+        if !self.event_checked(event)?.state.is_upcoming() {
+            return Err(StateError::EventOver.into());
+        }
+        self.expire_due_offers(event, at);
+        let mut r = self.open_offer(id, at)?.clone();
+        r.status = RegistrationStatus::Cancelled;
+        r.seat = None;
+        r.cancelled_at = Some(at);
+        self.commit_registration(Action::OfferDeclined, at, r.clone());
+        let promoted = self.promote(event, at);
+        Ok(Cancellation {
+            registration: r,
+            promoted,
+        })
     }
 
     /// Cancels a registration (by the registrant) at `at`; the seat goes to the
@@ -543,6 +736,11 @@ impl Community {
             .registrations
             .get(&id)
             .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
+        let event = r.event;
+        if r.is_live() && self.event_checked(event)?.state.is_upcoming() {
+            self.expire_due_offers(event, at);
+        }
+        let r = &self.registrations[&id];
         if !r.is_live() {
             return Ok(Cancellation {
                 registration: r.clone(),
@@ -553,7 +751,6 @@ impl Community {
         if !ev.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
-        let event = r.event;
         let mut r = r.clone();
         r.status = RegistrationStatus::Cancelled;
         r.seat = None;
@@ -567,8 +764,59 @@ impl Community {
         })
     }
 
-    /// Checks a confirmed registrant in at `at` (on site or remote). Checking
-    /// in twice keeps the first time.
+    /// Cancels a registration with the person's cancellation token (the
+    /// link of a confirmation mail; see [`Registration::cancel_token`]), as
+    /// [`cancel_registration`](Self::cancel_registration) does, until the
+    /// event's [self-cancellation deadline](Event::self_cancellation_deadline).
+    /// With `event`, a token of another event's registration is refused.
+    /// A token that is malformed, wrong, or of another event is refused
+    /// alike (`invalid_token`), without saying which; a token used again
+    /// answers as the first time and changes nothing.
+    pub fn cancel_by_token(
+        &mut self,
+        token: &str,
+        event: Option<EventId>,
+        at: DateTime<Utc>,
+    ) -> Result<Cancellation, Error> {
+        let id = self.registration_by_token(token, event)?;
+        let r = &self.registrations[&id];
+        if r.is_live() {
+            let deadline = self.event_checked(r.event)?.self_cancellation_deadline();
+            if at >= deadline {
+                return Err(StateError::CancellationClosed {
+                    closed_at: deadline,
+                }
+                .into());
+            }
+        }
+        self.cancel_registration(id, at)
+    }
+
+    /// The registration a cancellation token names, checked in constant time.
+    fn registration_by_token(
+        &self,
+        token: &str,
+        event: Option<EventId>,
+    ) -> Result<RegistrationId, Error> {
+        let (id, secret) = CancelToken::parse(token).ok_or(StateError::InvalidToken)?;
+        let r = self.registrations.get(&id);
+        let secret_ok = r
+            .and_then(|r| r.cancel_secret)
+            .is_some_and(|s| s.matches(secret));
+        let event_ok = match (r, event) {
+            (Some(r), Some(e)) => r.event == e,
+            _ => true,
+        };
+        if secret_ok && event_ok {
+            Ok(id)
+        } else {
+            Err(StateError::InvalidToken.into())
+        }
+    }
+
+    /// Checks a confirmed registrant in at `at` (on site or remote), inside
+    /// the event's [check-in window](Event::check_in_window). Checking in
+    /// twice keeps the first time.
     pub fn check_in(
         &mut self,
         id: RegistrationId,
@@ -580,7 +828,9 @@ impl Community {
             .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
         match r.status {
             RegistrationStatus::Cancelled => return Err(StateError::RegistrationCancelled.into()),
-            RegistrationStatus::Waitlisted | RegistrationStatus::Pending => {
+            RegistrationStatus::Waitlisted
+            | RegistrationStatus::Pending
+            | RegistrationStatus::Offered => {
                 return Err(StateError::NotConfirmed.into());
             }
             _ => {}
@@ -588,6 +838,14 @@ impl Community {
         let ev = self.event_checked(r.event)?;
         if !matches!(ev.state, EventState::Open | EventState::Closed) {
             return Err(StateError::CheckInNotPossible.into());
+        }
+        let (opens_at, closes_at) = ev.check_in_window();
+        if at < opens_at || at > closes_at {
+            return Err(StateError::CheckInOutsideWindow {
+                opens_at,
+                closes_at,
+            }
+            .into());
         }
         if r.checked_in_at.is_some() {
             return Ok(r.clone());

@@ -10,7 +10,9 @@ use crate::change::Record;
 use crate::error::{Entity, Error, FormatError};
 use crate::event::Event;
 use crate::ids::EventId;
-use crate::limits::{MAX_PROFILE_TAGS, MAX_PROGRAM_ITEMS};
+use crate::limits::{
+    MAX_OFFER_CUTOFF_DAYS, MAX_OFFER_HOLD_DAYS, MAX_PROFILE_TAGS, MAX_PROGRAM_ITEMS,
+};
 use crate::member::Member;
 use crate::registration::{Registration, RegistrationStatus, Seat};
 
@@ -385,6 +387,26 @@ impl Community {
                 "must close after it opens",
                 "doit se fermer après son ouverture",
             ));
+        }
+        if let Some(o) = &e.waitlist_offers {
+            if !o.is_valid() {
+                return Err(Error::input(
+                    "waitlist_offer",
+                    format!(
+                        "the hold must be between one minute and {MAX_OFFER_HOLD_DAYS} days, the cut-off between zero and {MAX_OFFER_CUTOFF_DAYS} days"
+                    ),
+                    format!(
+                        "le délai doit être compris entre une minute et {MAX_OFFER_HOLD_DAYS} jours, la limite avant le début entre zéro et {MAX_OFFER_CUTOFF_DAYS} jours"
+                    ),
+                ));
+            }
+            if !e.waitlist {
+                return Err(Error::input(
+                    "waitlist_offer",
+                    "offers need a waiting list",
+                    "les offres supposent une liste d'attente",
+                ));
+            }
         }
         if let Some(r) = &e.remote {
             self.check_text("remote.url", &r.url)?;

@@ -160,6 +160,19 @@ impl Error {
                 StateError::HelpTransition { from, to } => {
                     vec![("from", text(from.kind())), ("to", text(to.kind()))]
                 }
+                StateError::OfferExpired { expired_at } => {
+                    vec![("expired_at", Detail::Instant(*expired_at))]
+                }
+                StateError::CancellationClosed { closed_at } => {
+                    vec![("closed_at", Detail::Instant(*closed_at))]
+                }
+                StateError::CheckInOutsideWindow {
+                    opens_at,
+                    closes_at,
+                } => vec![
+                    ("opens_at", Detail::Instant(*opens_at)),
+                    ("closes_at", Detail::Instant(*closes_at)),
+                ],
                 _ => Vec::new(),
             },
             _ => Vec::new(),

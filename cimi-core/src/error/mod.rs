@@ -13,6 +13,7 @@
 //! assert_eq!(e.message(Lang::Fr), "l'événement est complet");
 //! ```
 
+use chrono::{DateTime, Utc};
 use std::fmt;
 
 mod details;
@@ -163,6 +164,33 @@ pub enum StateError {
     /// The member's personal data was erased.
     #[error("the member's personal data was erased")]
     MemberErased,
+    /// Only a registration offered a seat can accept or decline the offer.
+    #[error("the registration has no offer of a seat to answer")]
+    NotOffered,
+    /// The offer's deadline has passed: the seat goes to the next in line.
+    #[error("the offer expired at {}", crate::event::to_paris(*expired_at).format("%Y-%m-%d %H:%M %Z"))]
+    OfferExpired {
+        /// When it expired.
+        expired_at: DateTime<Utc>,
+    },
+    /// A cancellation token that names no registration, or not this one, or
+    /// not of this event (which of these is not said).
+    #[error("this cancellation link is not valid")]
+    InvalidToken,
+    /// The registrant may no longer cancel by themselves; an organiser can.
+    #[error("cancellation by the registrant closed at {}; ask the organisers", crate::event::to_paris(*closed_at).format("%Y-%m-%d %H:%M %Z"))]
+    CancellationClosed {
+        /// When it closed.
+        closed_at: DateTime<Utc>,
+    },
+    /// Check-in is possible only in a window around the event.
+    #[error("check-in is possible from {} to {}", crate::event::to_paris(*opens_at).format("%Y-%m-%d %H:%M %Z"), crate::event::to_paris(*closes_at).format("%Y-%m-%d %H:%M %Z"))]
+    CheckInOutsideWindow {
+        /// When check-in opens.
+        opens_at: DateTime<Utc>,
+        /// When it closes.
+        closes_at: DateTime<Utc>,
+    },
     /// The help request's lifecycle does not allow this step.
     #[error("a help request cannot go from {} to {}", from.kind(), to.kind())]
     HelpTransition {
@@ -192,6 +220,11 @@ impl StateError {
             StateError::DuplicateMember => "duplicate_member",
             StateError::MemberErased => "member_erased",
             StateError::HelpTransition { .. } => "help_transition",
+            StateError::NotOffered => "not_offered",
+            StateError::OfferExpired { .. } => "offer_expired",
+            StateError::InvalidToken => "invalid_token",
+            StateError::CancellationClosed { .. } => "cancellation_closed",
+            StateError::CheckInOutsideWindow { .. } => "check_in_outside_window",
         }
     }
 
@@ -248,6 +281,26 @@ impl StateError {
                 "une demande d'aide ne peut pas passer de l'état {} à l'état {}",
                 from.kind(),
                 to.kind()
+            ),
+            StateError::NotOffered => {
+                "l'inscription n'a pas de place proposée à accepter ou refuser".into()
+            }
+            StateError::OfferExpired { expired_at } => format!(
+                "la proposition de place a expiré le {}",
+                crate::event::to_paris(*expired_at).format("%d/%m/%Y à %H:%M")
+            ),
+            StateError::InvalidToken => "ce lien d'annulation n'est pas valide".into(),
+            StateError::CancellationClosed { closed_at } => format!(
+                "l'annulation par l'inscrit est close depuis le {} ; adressez-vous aux organisateurs",
+                crate::event::to_paris(*closed_at).format("%d/%m/%Y à %H:%M")
+            ),
+            StateError::CheckInOutsideWindow {
+                opens_at,
+                closes_at,
+            } => format!(
+                "le pointage est possible du {} au {}",
+                crate::event::to_paris(*opens_at).format("%d/%m/%Y à %H:%M"),
+                crate::event::to_paris(*closes_at).format("%d/%m/%Y à %H:%M")
             ),
         }
     }

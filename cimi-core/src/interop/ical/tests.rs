@@ -84,6 +84,9 @@ fn check_hostile(hostile: &str) {
         cancelled_at: None,
         checked_in_at: None,
         rejection: None,
+        offered_at: None,
+        offer_expires_at: None,
+        cancel_secret: None,
     };
     let address = EmailAddress::parse("a@interieur.gouv.fr").expect("address");
     let mut w = Writer::new();
