@@ -240,10 +240,14 @@ impl Community {
                     )));
                 }
                 // The hard limits after the change, computed without copying the book.
+                // An open offer holds its seat as a confirmation does.
                 let seat = |x: &Registration| {
-                    (x.status == RegistrationStatus::Confirmed)
-                        .then_some(x.seat)
-                        .flatten()
+                    matches!(
+                        x.status,
+                        RegistrationStatus::Confirmed | RegistrationStatus::Offered
+                    )
+                    .then_some(x.seat)
+                    .flatten()
                 };
                 let (was, will) = (old.and_then(seat), seat(r));
                 if will == Some(Seat::OnSite) && was != Some(Seat::OnSite) {
