@@ -9,10 +9,17 @@ use std::path::PathBuf;
 use cimi_core::Lang;
 
 fn check(lang: Lang) {
+    check_policy(lang, replay::Policy::Automatic);
+}
+
+fn check_policy(lang: Lang, policy: replay::Policy) {
     let data = std::fs::read_to_string(replay::default_requests_path()).unwrap();
-    let got = replay::run(lang, &data).unwrap();
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../tests/golden/miditech-2017.{}.txt", lang.code()));
+    let got = replay::run_with(lang, policy, &data).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../tests/golden/miditech-2017{}.{}.txt",
+        policy.suffix(),
+        lang.code()
+    ));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &got).unwrap();
     }
@@ -32,4 +39,16 @@ fn main_job_in_french() {
 #[test]
 fn main_job_in_english() {
     check(Lang::En);
+}
+
+#[test]
+fn main_job_with_waitlist_offers() {
+    check_policy(Lang::Fr, replay::Policy::Offers);
+    check_policy(Lang::En, replay::Policy::Offers);
+}
+
+#[test]
+fn main_job_with_moderation() {
+    check_policy(Lang::Fr, replay::Policy::Moderated);
+    check_policy(Lang::En, replay::Policy::Moderated);
 }

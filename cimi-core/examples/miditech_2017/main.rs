@@ -6,6 +6,7 @@
 //! cargo run -p cimi-core --example miditech_2017            # French
 //! cargo run -p cimi-core --example miditech_2017 -- --lang en
 //! cargo run -p cimi-core --example miditech_2017 -- --requests other.json
+//! cargo run -p cimi-core --example miditech_2017 -- --policy offers     # or moderated
 //! ```
 
 mod replay;
@@ -17,6 +18,7 @@ use cimi_core::Lang;
 fn main() -> ExitCode {
     let mut lang = Lang::Fr;
     let mut path = replay::default_requests_path();
+    let mut policy = replay::Policy::Automatic;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -24,6 +26,13 @@ fn main() -> ExitCode {
                 Some(Ok(l)) => lang = l,
                 _ => {
                     eprintln!("--lang expects 'fr' or 'en'");
+                    return ExitCode::from(2);
+                }
+            },
+            "--policy" => match args.next().as_deref().and_then(replay::Policy::parse) {
+                Some(p) => policy = p,
+                None => {
+                    eprintln!("--policy expects 'automatic', 'offers' or 'moderated'");
                     return ExitCode::from(2);
                 }
             },
@@ -35,7 +44,9 @@ fn main() -> ExitCode {
                 }
             },
             "-h" | "--help" => {
-                println!("usage: miditech_2017 [--lang fr|en] [--requests FILE]");
+                println!(
+                    "usage: miditech_2017 [--lang fr|en] [--policy automatic|offers|moderated] [--requests FILE]"
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -51,7 +62,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match replay::run(lang, &data) {
+    match replay::run_with(lang, policy, &data) {
         Ok(report) => {
             print!("{report}");
             ExitCode::SUCCESS

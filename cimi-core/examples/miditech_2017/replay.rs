@@ -4,14 +4,162 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use chrono::Duration;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use cimi_core::event::{
     EventKind, EventSpec, ItemKind, ProgramItem, RemoteBroadcast, Schedule, Speaker, Venue,
+    WaitlistOffers,
 };
+use cimi_core::ids::{EventId, RegistrationId};
 use cimi_core::registration::{AttendanceMode, RegistrationRequest, RegistrationStatus, Seat};
 use cimi_core::{Community, Error, Lang};
 use serde::Deserialize;
+
+/// How the event hands out seats in the replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// A freed seat goes at once to the next in line (the default).
+    Automatic,
+    /// A freed seat is offered for 48 hours, never past 24 hours before the
+    /// start; the people offered a seat answer 12 hours later, in turn:
+    /// the first accepts, the second declines, the third does not answer.
+    Offers,
+    /// Each request waits for the organisers, who review the pending ones
+    /// every evening at 18:00 and at the close of registration: they approve
+    /// them in order of arrival, except the requests of "gestionnaire"s,
+    /// rejected with a reason (the miditech is for the digital teams).
+    Moderated,
+}
+
+impl Policy {
+    /// Parses `automatic`, `offers` or `moderated` (for main.rs; the
+    /// golden test, which includes this file, does not parse).
+    #[allow(dead_code)]
+    pub fn parse(s: &str) -> Option<Policy> {
+        match s {
+            "automatic" => Some(Policy::Automatic),
+            "offers" => Some(Policy::Offers),
+            "moderated" => Some(Policy::Moderated),
+            _ => None,
+        }
+    }
+
+    /// The suffix of the golden file (`""` for the default).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Policy::Automatic => "",
+            Policy::Offers => "-offers",
+            Policy::Moderated => "-moderated",
+        }
+    }
+}
+
+/// What the people offered a seat and the organisers do, in time order.
+struct Actors {
+    policy: Policy,
+    event: EventId,
+    /// Offers seen, in the order they were made, with their answer.
+    offers: Vec<(RegistrationId, Answer)>,
+    /// The next review of pending requests (moderated).
+    next_review: DateTime<Utc>,
+    rejected: Vec<RegistrationId>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Accept,
+    Decline,
+    Silence,
+}
+
+const REJECTION: &str =
+    "miditech réservé aux équipes numériques ; la session « usagers » vous sera annoncée";
+
+impl Actors {
+    /// Plays every answer and review due at or before `at`, in time order.
+    fn act_until(&mut self, c: &mut Community, at: DateTime<Utc>) -> Result<(), Error> {
+        loop {
+            self.note_offers(c);
+            let answer = self
+                .offers
+                .iter()
+                .filter(|(id, a)| {
+                    *a != Answer::Silence
+                        && c.registration(*id).unwrap().status == RegistrationStatus::Offered
+                })
+                .map(|(id, a)| {
+                    (
+                        c.registration(*id).unwrap().offered_at.unwrap() + Duration::hours(12),
+                        *id,
+                        *a,
+                    )
+                })
+                .filter(|(t, _, _)| *t <= at)
+                .min_by_key(|(t, id, _)| (*t, *id));
+            let review = (self.policy == Policy::Moderated && self.next_review <= at)
+                .then_some(self.next_review);
+            match (answer, review) {
+                (Some((t, id, a)), r) if r.is_none_or(|r| t < r) => {
+                    let done = match a {
+                        Answer::Accept => c.accept_offer(id, t).map(|_| ()),
+                        _ => c.decline_offer(id, t).map(|_| ()),
+                    };
+                    match done {
+                        // Expired first (the cut-off shortened it): left as is.
+                        Err(e) if e.kind() == "offer_expired" => {
+                            c.expire_offers(t)?;
+                        }
+                        other => other?,
+                    }
+                }
+                (_, Some(r)) => {
+                    let pending: Vec<_> = c
+                        .registrations(self.event)
+                        .filter(|x| x.status == RegistrationStatus::Pending)
+                        .map(|x| (x.id, x.member))
+                        .collect();
+                    for (id, member) in pending {
+                        if c.member(member)
+                            .is_some_and(|m| m.function.as_ref() == "gestionnaire")
+                        {
+                            c.reject(id, REJECTION, r)?;
+                            self.rejected.push(id);
+                        } else {
+                            c.approve(id, r)?;
+                        }
+                    }
+                    self.next_review = next_evening(r);
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn note_offers(&mut self, c: &Community) {
+        let mut new: Vec<_> = c
+            .registrations(self.event)
+            .filter(|r| r.offered_at.is_some() && !self.offers.iter().any(|(id, _)| *id == r.id))
+            .map(|r| (r.offered_at, r.id))
+            .collect();
+        new.sort();
+        for (_, id) in new {
+            let answer = [Answer::Accept, Answer::Decline, Answer::Silence][self.offers.len() % 3];
+            self.offers.push((id, answer));
+        }
+    }
+}
+
+/// The next 18:00 in Paris strictly after `t`.
+fn next_evening(t: DateTime<Utc>) -> DateTime<Utc> {
+    let day = t.with_timezone(&Paris).date_naive();
+    let at = |d: NaiveDate| paris(d.year(), d.month(), d.day(), 18, 0);
+    if at(day) > t {
+        at(day)
+    } else {
+        at(day.succ_opt().unwrap())
+    }
+}
 
 /// Where the shipped request file lives.
 pub fn default_requests_path() -> PathBuf {
@@ -77,8 +225,12 @@ fn long_date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// Replays the requests and renders the report in `lang`.
-pub fn run(lang: Lang, data: &str) -> Result<String, Box<dyn std::error::Error>> {
+/// Replays the requests with a policy and renders the report in `lang`.
+pub fn run_with(
+    lang: Lang,
+    policy: Policy,
+    data: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let ops: Vec<Op> = serde_json::from_str(data)?;
     let t = |fr: &'static str, en: &'static str| lang.pick(fr, en);
 
@@ -141,12 +293,27 @@ pub fn run(lang: Lang, data: &str) -> Result<String, Box<dyn std::error::Error>>
                     "DSIC",
                 )),
             );
+    let spec = match policy {
+        Policy::Automatic => spec,
+        Policy::Offers => spec.with_waitlist_offers(
+            WaitlistOffers::new(Duration::hours(48)).with_cutoff(Duration::hours(24)),
+        ),
+        Policy::Moderated => spec.moderated(),
+    };
     let event = cimi.schedule_event(spec, paris(2017, 11, 15, 10, 0))?;
+    let mut actors = Actors {
+        policy,
+        event,
+        offers: Vec::new(),
+        next_review: paris(2017, 11, 19, 18, 0),
+        rejected: Vec::new(),
+    };
 
     let mut refusals = Vec::new();
     let (mut new, mut repeats, mut cancelled, mut promotions) = (0, 0, 0, 0);
     for (line, op) in ops.iter().enumerate() {
         let at = op.at.with_timezone(&Utc);
+        actors.act_until(&mut cimi, at)?;
         match op.action.as_str() {
             "register" => {
                 let mut req = RegistrationRequest::new(op.email.clone())
@@ -179,6 +346,16 @@ pub fn run(lang: Lang, data: &str) -> Result<String, Box<dyn std::error::Error>>
             other => return Err(format!("line {}: unknown action '{other}'", line + 1).into()),
         }
     }
+    if policy != Policy::Automatic {
+        // The last review at the close of registration, the answers up to
+        // the start, and the offers left unanswered expire.
+        let close = cimi.event(event).unwrap().registration_deadline();
+        let start = cimi.event(event).unwrap().schedule.starts_at;
+        actors.next_review = actors.next_review.min(close);
+        actors.act_until(&mut cimi, start)?;
+        cimi.expire_offers(start)?;
+        actors.note_offers(&cimi);
+    }
     cimi.check_invariants()?;
 
     let ev = cimi.event(event).unwrap();
@@ -205,6 +382,25 @@ pub fn run(lang: Lang, data: &str) -> Result<String, Box<dyn std::error::Error>>
             t("Diffusion en visioconférence", "Video conference"),
             r.url
         )?;
+    }
+    match policy {
+        Policy::Automatic => {}
+        Policy::Offers => writeln!(
+            out,
+            "{}",
+            t(
+                "Liste d'attente : places libérées proposées 48 h, jusqu'à 24 h avant le début",
+                "Waiting list: freed seats offered for 48 h, until 24 h before the start"
+            )
+        )?,
+        Policy::Moderated => writeln!(
+            out,
+            "{}",
+            t(
+                "Inscriptions validées par les organisateurs (chaque soir à 18:00 et à la clôture)",
+                "Registrations approved by the organisers (every evening at 18:00 and at the close)"
+            )
+        )?,
     }
     writeln!(
         out,
@@ -370,6 +566,56 @@ pub fn run(lang: Lang, data: &str) -> Result<String, Box<dyn std::error::Error>>
             ""
         };
         writeln!(out, "  {:>3}. {} {}{status}", i + 1, r.id, person(r.member))?;
+    }
+    if policy == Policy::Offers {
+        writeln!(
+            out,
+            "\n{} ({}) :",
+            t("Places proposées", "Seats offered"),
+            actors.offers.len()
+        )?;
+        for (i, (id, _)) in actors.offers.iter().enumerate() {
+            let r = cimi.registration(*id).unwrap();
+            let when = |t: Option<DateTime<Utc>>| {
+                t.map(|t| t.with_timezone(&Paris).format("%d/%m %H:%M").to_string())
+                    .unwrap_or_default()
+            };
+            let outcome = match (r.status, r.cancelled_at == r.offer_expires_at) {
+                (RegistrationStatus::Confirmed, _) => t("acceptée", "accepted"),
+                (RegistrationStatus::Offered, _) => t("sans réponse", "unanswered"),
+                (RegistrationStatus::Cancelled, true) => t("expirée", "expired"),
+                _ => t("déclinée", "declined"),
+            };
+            writeln!(
+                out,
+                "  {:>3}. {} {} — {} {}, {} {} — {outcome}",
+                i + 1,
+                r.id,
+                person(r.member),
+                t("proposée le", "offered"),
+                when(r.offered_at),
+                t("jusqu'au", "until"),
+                when(r.offer_expires_at),
+            )?;
+        }
+    }
+    if policy == Policy::Moderated {
+        writeln!(
+            out,
+            "\n{} ({}) :",
+            t("Demandes rejetées", "Requests rejected"),
+            actors.rejected.len()
+        )?;
+        for id in &actors.rejected {
+            let r = cimi.registration(*id).unwrap();
+            writeln!(
+                out,
+                "  {} {} — {}",
+                r.id,
+                person(r.member),
+                r.rejection_message(lang).unwrap_or_default()
+            )?;
+        }
     }
     writeln!(out, "\n{} ({}) :", t("Refus", "Refusals"), refusals.len())?;
     for (line, email, r) in &refusals {
