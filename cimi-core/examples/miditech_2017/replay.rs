@@ -44,15 +44,6 @@ impl Policy {
             _ => None,
         }
     }
-
-    /// The suffix of the golden file (`""` for the default).
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Policy::Automatic => "",
-            Policy::Offers => "-offers",
-            Policy::Moderated => "-moderated",
-        }
-    }
 }
 
 /// What the people offered a seat and the organisers do, in time order.
