@@ -71,6 +71,64 @@ fn register(field: &str, value: &str) -> String {
     answer
 }
 
+/// Cancels with `input` (placeholders filled in, see the document) on the
+/// page of an open miditech; `variant` is `""`, `"reused"` or `"late"`.
+fn cancel_by_token(variant: &str, input: &str) -> String {
+    let now = Utc.with_ymd_and_hms(2017, 11, 20, 9, 0, 0).unwrap();
+    let starts = now + Duration::days(20);
+    let closes = starts - Duration::days(2);
+    let mut c = Community::cimi();
+    let when = Schedule::new(starts, starts + Duration::hours(2)).unwrap();
+    let spec =
+        EventSpec::new(EventKind::Miditech, "Hostile", when, 10).with_cancellation_deadline(closes);
+    let ev = c.schedule_event(spec.clone(), now).unwrap();
+    let other_ev = c.schedule_event(spec, now).unwrap();
+    let req = RegistrationRequest::new("jean.dupont@interieur.gouv.fr")
+        .names("Dupont", "Jean")
+        .affiliation("DNUM", "ingénieur", "développeur")
+        .acknowledging(["deontology", "pssi"]);
+    let mine = c.register(ev, &req, now).unwrap().registration;
+    let other = c.register(other_ev, &req, now).unwrap().registration;
+    let token = mine.cancel_token().unwrap().as_str().to_string();
+    let (id, secret) = token.split_once('-').unwrap();
+    let text = input
+        .replace("{token}", &token)
+        .replace("{other}", other.cancel_token().unwrap().as_str())
+        .replace("{id}", id)
+        .replace("{secret}", secret)
+        .replace("{SECRET}", &secret.to_uppercase());
+    let at = if variant == "late" { closes } else { now };
+    let before = c.clone();
+    let answer = |c: &mut Community| match c.cancel_by_token(&text, Some(ev), at) {
+        Ok(done) => {
+            assert_eq!(
+                done.registration.id, mine.id,
+                "{input}: the token's own registration"
+            );
+            done.registration.status.kind().to_string()
+        }
+        Err(e) => {
+            assert!(
+                !e.to_string().contains(secret),
+                "{input}: the secret is not echoed"
+            );
+            e.kind().to_string()
+        }
+    };
+    let first = answer(&mut c);
+    if first != "cancelled" {
+        assert_eq!(c, before, "{input}: a refusal changes nothing");
+    }
+    if variant == "reused" {
+        let after = c.clone();
+        assert_eq!(answer(&mut c), first, "{input}: the same answer again");
+        assert_eq!(c, after, "{input}: a reused token changes nothing");
+    }
+    c.check_invariants()
+        .expect("invariants hold after any answer");
+    first
+}
+
 #[test]
 fn the_catalogue_holds() {
     let rows = rows();
@@ -79,6 +137,8 @@ fn the_catalogue_holds() {
     for (surface, input, expected) in &rows {
         let answer = match surface.split_once('.') {
             Some(("register", field)) => register(field, input),
+            Some(("cancel_by_token", variant)) => cancel_by_token(variant, input),
+            None if surface == "cancel_by_token" => cancel_by_token("", input),
             None if surface == "community_json" => match Community::from_json(input) {
                 Ok(c) => {
                     c.check_invariants()
