@@ -548,3 +548,21 @@ proptest! {
         prop_assert_eq!(&document, &c);
     }
 }
+
+#[test]
+fn an_invitation_tells_of_the_offer_and_its_deadline() {
+    let mut c = Community::cimi();
+    let ev = with_offers(&mut c, 1, Duration::hours(48), Duration::zero());
+    let a = c.register(ev, &agent(1), t0()).unwrap().registration.id;
+    let b = c.register(ev, &agent(2), t0()).unwrap().registration.id;
+    c.cancel_registration(a, t0()).unwrap();
+    let ics = cimi_core::interop::ical::invitation(&c, b, "cimi@interieur.gouv.fr", t0())
+        .unwrap()
+        .replace("\r\n ", ""); // unfolded
+    assert!(ics.contains("PARTSTAT=NEEDS-ACTION"), "{ics}");
+    assert!(ics.contains("une place vous est proposée"), "{ics}");
+    assert!(
+        ics.contains("03/03/2026 10:00"),
+        "the deadline in Paris time: {ics}"
+    );
+}

@@ -99,9 +99,17 @@ fn description(event: &Event, registration: Option<&Registration>) -> String {
             (RegistrationStatus::Confirmed, _) => "confirmée, sur place",
             (RegistrationStatus::Waitlisted, _) => "en liste d'attente",
             (RegistrationStatus::Pending, _) => "en attente de validation",
+            (RegistrationStatus::Offered, _) => "une place vous est proposée",
             _ => "annulée",
         };
         let _ = writeln!(d, "Votre inscription : {status}");
+        if let (RegistrationStatus::Offered, Some(deadline)) = (r.status, r.offer_expires_at) {
+            let _ = writeln!(
+                d,
+                "Répondez avant le {} (heure de Paris), sinon elle ira à la personne suivante.",
+                crate::event::to_paris(deadline).format("%d/%m/%Y %H:%M")
+            );
+        }
     }
     if !event.program.is_empty() {
         d.push_str("\nProgramme :\n");
@@ -221,7 +229,7 @@ pub(super) fn vevent(
         let partstat = match r.status {
             RegistrationStatus::Confirmed => "ACCEPTED",
             RegistrationStatus::Waitlisted => "TENTATIVE",
-            RegistrationStatus::Pending => "NEEDS-ACTION",
+            RegistrationStatus::Pending | RegistrationStatus::Offered => "NEEDS-ACTION",
             _ => "DECLINED",
         };
         let mut params = Vec::new();

@@ -304,6 +304,17 @@ fn confirmation_fr(community: &Community, event: EventId, outcome: &Registration
                 "{subject} est enregistrée et attend la validation des organisateurs : nous vous écrirons leur décision."
             );
         }
+        (RegistrationStatus::Offered, _) => {
+            let _ = writeln!(
+                t,
+                "{subject} : une place s'est libérée et vous est proposée jusqu'au {} (heure de Paris). Acceptez-la ou déclinez-la avant cette date ; sans réponse, elle ira à la personne suivante.",
+                r.offer_expires_at
+                    .map(|d| crate::event::to_paris(d)
+                        .format("%d/%m/%Y à %H:%M")
+                        .to_string())
+                    .unwrap_or_default()
+            );
+        }
         _ => {
             let _ = writeln!(t, "{subject} a été annulée.");
         }
