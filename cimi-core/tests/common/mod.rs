@@ -89,3 +89,21 @@ pub fn golden(name: &str, got: &str) {
         path.display()
     );
 }
+
+/// A community document without its registrations' cancellation secrets:
+/// two communities built apart by the same operations differ only there
+/// (each secret is drawn at random when the registration is made).
+pub fn without_cancel_secrets(document: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(document).unwrap();
+    if let Some(registrations) = value
+        .get_mut("registrations")
+        .and_then(|r| r.as_array_mut())
+    {
+        for r in registrations {
+            if let Some(r) = r.as_object_mut() {
+                r.remove("cancel_secret");
+            }
+        }
+    }
+    value.to_string()
+}
