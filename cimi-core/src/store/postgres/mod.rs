@@ -36,6 +36,7 @@ mod compact;
 mod conn;
 mod read;
 mod schema;
+mod stream;
 mod write;
 
 use std::str::FromStr;

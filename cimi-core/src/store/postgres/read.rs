@@ -4,9 +4,9 @@
 
 use postgres::{Client, SimpleQueryMessage};
 
-use super::Pg;
 use super::conn::classify;
 use super::schema::LOCK_CLASS;
+use super::{Backend, Pg, stream};
 use crate::community::Community;
 use crate::error::Error;
 use crate::store::journal::{OpenReport, apply_payloads, check_settled};
@@ -122,7 +122,8 @@ impl Store {
         }
     }
 
-    /// A follower's (or a writer's) refresh: what was committed since.
+    /// A follower's (or a writer's) refresh: what was committed since,
+    /// applied while it streams in (see `stream.rs`).
     pub(in crate::store) fn refresh_postgres(&mut self) -> Result<u64, Error> {
         self.unprepare_postgres();
         let before = self.seq;
@@ -136,7 +137,7 @@ impl Store {
             pg.table("journal"),
             pg.community_id,
         );
-        let read = pg.client().and_then(|c| {
+        let began = pg.client().and_then(|c| {
             c.client
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .map_err(classify)?;
@@ -148,11 +149,9 @@ impl Store {
                 )
                 .map_err(classify)?
                 .get(0);
-            let bytes = copy_records(&mut c.client, &journal, id, before)?;
-            c.client.batch_execute("COMMIT").map_err(classify)?;
-            Ok((redacted, bytes))
+            Ok(redacted)
         });
-        let (redacted, bytes) = match read {
+        let redacted = match began {
             Ok(r) => r,
             Err(e) => {
                 pg.abort(&e);
@@ -162,12 +161,41 @@ impl Store {
         if redacted > pg.redacted_through && (before as i64) < redacted {
             // Records we have not read were rewritten by a compaction: start
             // again from its snapshot.
+            pg.rollback();
             self.load_postgres(false)?;
             return Ok(self.seq.saturating_sub(before));
         }
         pg.redacted_through = redacted;
-        let rows = copied_rows(&bytes).map_err(|detail| corrupt(pg, before, detail))?;
-        self.apply_rows(&rows)
+        let label = format!("{}.journal", pg.schema);
+        let Backend::Postgres(pg) = &mut self.backend else {
+            unreachable!("a PostgreSQL store")
+        };
+        let community = &mut self.community;
+        community.set_recording(false);
+        let applied = pg.client().map_err(Error::from).and_then(|c| {
+            let applied = stream::catch_up(&mut c.client, &journal, id, before, community, &label)?;
+            c.client.batch_execute("COMMIT").map_err(classify)?;
+            Ok(applied)
+        });
+        community.set_recording(true);
+        match applied {
+            Ok(a) => {
+                if a.replayed > 0 {
+                    self.seq = a.last_seq;
+                }
+                Ok(a.replayed)
+            }
+            Err(e) => {
+                // Part of the records may be applied: load again next time.
+                let pg = self.pg();
+                pg.stale = true;
+                match &e {
+                    Error::Store(s) => pg.abort(s),
+                    _ => pg.rollback(),
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Begins a transaction holding the community's lock and catches up on
