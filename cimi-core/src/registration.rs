@@ -435,22 +435,37 @@ pub struct Registration {
     pub cancel_secret: Option<CancelSecret>,
 }
 
-/// The secret part of a cancellation token: 128 random bits drawn from the
-/// operating system's generator when the registration is made. `Debug`
+/// The secret part of a cancellation token: 128 random bits drawn when the
+/// registration is made (see [`random`](CancelSecret::random)). `Debug`
 /// never shows it.
 ///
 /// ```
-/// let s = cimi_core::registration::CancelSecret::random();
+/// let s = cimi_core::registration::CancelSecret::random().unwrap();
 /// assert_eq!(format!("{s:?}"), "CancelSecret(…)");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CancelSecret(u128);
 
 impl CancelSecret {
-    /// A new secret from the operating system's randomness (through a
-    /// cryptographically secure generator).
-    pub fn random() -> Self {
-        CancelSecret(rand::random::<u128>())
+    /// A new secret from `rand`'s thread generator (ChaCha, seeded from the
+    /// operating system), reseeded from the operating system first when the
+    /// process is not the one that last drew on this thread: a process
+    /// forked from another (Python's `multiprocessing`, a pre-forking
+    /// server) would otherwise draw the very secrets its parent draws.
+    /// `None` only if the operating system gives no randomness then; the
+    /// registration is made without a token (organisers still cancel it).
+    pub fn random() -> Option<Self> {
+        use rand::RngExt;
+        thread_local! {
+            static DRAWN_IN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        }
+        let mut rng = rand::rng();
+        let pid = std::process::id();
+        if DRAWN_IN.with(|p| p.replace(pid)) != pid && rng.reseed().is_err() {
+            DRAWN_IN.with(|p| p.set(0));
+            return None;
+        }
+        Some(CancelSecret(rng.random::<u128>()))
     }
 
     /// Compares in constant time (a guess tells nothing of how close it was).

@@ -321,7 +321,7 @@ impl Community {
             rejection: None,
             offered_at: None,
             offer_expires_at: None,
-            cancel_secret: Some(CancelSecret::random()),
+            cancel_secret: CancelSecret::random(),
         };
         self.commit_registration(Action::Registered, at, registration.clone());
         Ok(RegistrationOutcome {
