@@ -36,8 +36,14 @@ impl Community {
             .map(|r| {
                 let event = self.event(r.event);
                 let held = event.is_some_and(|e| e.state.was_held());
+                // The cancellation secret is a credential, not data about
+                // the person: an export is shared and kept, a token must not be.
+                let mut registration = serde_json::json!(r);
+                if let Some(fields) = registration.as_object_mut() {
+                    fields.remove("cancel_secret");
+                }
                 serde_json::json!({
-                    "registration": r,
+                    "registration": registration,
                     "event_title": event.map(|e| e.title.as_str()),
                     "event_starts_at": event.map(|e| e.schedule.starts_at),
                     "attendance": r.attendance(held).kind(),

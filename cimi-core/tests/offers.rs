@@ -566,3 +566,16 @@ fn an_invitation_tells_of_the_offer_and_its_deadline() {
         "the deadline in Paris time: {ics}"
     );
 }
+
+#[test]
+fn subject_access_leaves_the_cancellation_secret_out() {
+    let mut c = Community::cimi();
+    let ev = c.schedule_event(spec(3), t0()).unwrap();
+    let r = c.register(ev, &agent(1), t0()).unwrap().registration;
+    let token = r.cancel_token().unwrap();
+    let secret = token.as_str().split_once('-').unwrap().1;
+    let access = c.subject_access(r.member, t0()).unwrap().to_string();
+    assert!(access.contains("\"registration\""));
+    assert!(!access.contains(secret), "{access}");
+    assert!(!access.contains("cancel_secret"));
+}
