@@ -579,3 +579,27 @@ fn subject_access_leaves_the_cancellation_secret_out() {
     assert!(!access.contains(secret), "{access}");
     assert!(!access.contains("cancel_secret"));
 }
+
+#[test]
+fn edits_rejections_and_the_end_of_the_event_expire_due_offers_first() {
+    let mut c = Community::cimi();
+    let ev = with_offers(&mut c, 1, Duration::hours(24), Duration::zero());
+    let a = c.register(ev, &agent(1), t0()).unwrap().registration.id;
+    let b = c.register(ev, &agent(2), t0()).unwrap().registration.id;
+    let d = c.register(ev, &agent(3), t0()).unwrap().registration.id;
+    c.cancel_registration(a, t0()).unwrap();
+    // A capacity edit two days later: b's offer expired, then both seats
+    // go out (d gets an offer of one).
+    let later = t0() + Duration::days(2);
+    c.set_capacity(ev, 2, later).unwrap();
+    assert_eq!(status(&c, b), RegistrationStatus::Cancelled);
+    assert_eq!(status(&c, d), RegistrationStatus::Offered);
+    // Marked held after the start: d's offer (due by the start) expired.
+    c.mark_held(ev, starts() + Duration::hours(3)).unwrap();
+    assert_eq!(status(&c, d), RegistrationStatus::Cancelled);
+    assert!(
+        c.registrations(ev)
+            .all(|r| r.status != RegistrationStatus::Offered)
+    );
+    c.check_invariants().unwrap();
+}

@@ -110,11 +110,12 @@ impl Community {
         at: DateTime<Utc>,
         edit: impl FnOnce(&mut Event, &Book) -> Result<(), Error>,
     ) -> Result<Vec<RegistrationId>, Error> {
-        let before = self.event_checked(id)?;
-        let mut e = before.clone();
-        if !e.state.is_upcoming() {
+        if !self.event_checked(id)?.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
+        self.expire_due_offers(id, at);
+        let before = self.event_checked(id)?;
+        let mut e = before.clone();
         edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
         if e.calendar_differs(before) {
             e.revision = e.revision.saturating_add(1);
@@ -303,6 +304,11 @@ impl Community {
         }
         if to == EventState::Held && at < e.schedule.starts_at {
             return Err(StateError::EventNotStarted.into());
+        }
+        if e.state.is_upcoming() {
+            // Offers due by now expire first (by the start, every one is).
+            self.expire_due_offers(id, at);
+            e = self.event_checked(id)?.clone();
         }
         e.state = to;
         if to == EventState::Cancelled {

@@ -438,6 +438,8 @@ impl Community {
             ));
         }
         self.check_text("reason", reason)?;
+        let event = self.pending(id)?.event;
+        self.expire_due_offers(event, at);
         let mut r = self.pending(id)?.clone();
         r.status = RegistrationStatus::Cancelled;
         r.cancelled_at = Some(at);
