@@ -476,7 +476,9 @@ proptest! {
             at += Duration::minutes(minutes);
             let pick = |i: usize| regs.get(i % regs.len().max(1)).copied();
             let before = waiting(&c, ev);
-            let _ = match op {
+            let mut state = c.clone();
+            let journal_len = state.drain_changes().len();
+            let result = match op {
                 Op::Register(i, other) => {
                     let ask = if other { agent_at(i, "agri.gouv.fr") } else { agent(i) };
                     c.register(ev, &ask, at).map(|o| regs.push(o.registration.id))
@@ -492,6 +494,12 @@ proptest! {
                 Op::Approve(i) => pick(i).map_or(Ok(()), |id| c.approve(id, at).map(|_| ())),
                 Op::Reject(i) => pick(i).map_or(Ok(()), |id| c.reject(id, "non", at).map(|_| ())),
             };
+            if result.is_err() {
+                // A refusal changes nothing, not even the offers it found due.
+                let mut now = c.clone();
+                prop_assert_eq!(now.drain_changes().len(), journal_len);
+                prop_assert_eq!(&now, &state);
+            }
             let occupancy = c.occupancy(ev).unwrap();
             prop_assert!(occupancy.on_site <= seats);
             prop_assert!(c.check_invariants().is_ok(), "{:?}", c.check_invariants());
@@ -602,4 +610,38 @@ fn edits_rejections_and_the_end_of_the_event_expire_due_offers_first() {
             .all(|r| r.status != RegistrationStatus::Offered)
     );
     c.check_invariants().unwrap();
+}
+
+#[test]
+fn a_refused_operation_leaves_due_offers_as_they_were() {
+    let mut c = Community::cimi();
+    let ev = with_offers(&mut c, 1, Duration::hours(24), Duration::zero());
+    let a = c.register(ev, &agent(1), t0()).unwrap().registration.id;
+    let b = c.register(ev, &agent(2), t0()).unwrap().registration.id;
+    c.register(ev, &agent(3), t0()).unwrap();
+    c.cancel_registration(a, t0()).unwrap();
+    c.accept_offer(b, t0()).unwrap();
+    let e = c.register(ev, &agent(4), t0()).unwrap().registration.id;
+    c.cancel_registration(b, t0()).unwrap(); // the third person is offered the seat
+    let later = t0() + Duration::days(2);
+    for recording in [false, true] {
+        c.set_recording(recording);
+        let before = c.clone();
+        assert_eq!(
+            c.set_capacity(ev, 0, later).unwrap_err().kind(),
+            "capacity_below_confirmed"
+        );
+        let mut bad = agent(5);
+        bad.grade = String::new();
+        assert_eq!(
+            c.register(ev, &bad, later).unwrap_err().kind(),
+            "missing_field"
+        );
+        assert_eq!(c.accept_offer(e, later).unwrap_err().kind(), "not_offered");
+        assert_eq!(c, before, "recording {recording}");
+        assert!(c.drain_changes().is_empty());
+    }
+    // The next accepted operation expires it.
+    c.expire_offers(later).unwrap();
+    assert_eq!(status(&c, e), RegistrationStatus::Offered);
 }

@@ -113,16 +113,17 @@ impl Community {
         if !self.event_checked(id)?.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
-        self.expire_due_offers(id, at);
-        let before = self.event_checked(id)?;
-        let mut e = before.clone();
-        edit(&mut e, self.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
-        if e.calendar_differs(before) {
-            e.revision = e.revision.saturating_add(1);
-        }
-        self.check_event(&e)?;
-        self.commit_within_limits(Action::EventUpdated, at, Record::Event(Box::new(e)))?;
-        Ok(self.promote(id, at))
+        self.expire_then(id, at, |c| {
+            let before = c.event_checked(id)?;
+            let mut e = before.clone();
+            edit(&mut e, c.books.get(&id).unwrap_or(&EMPTY_BOOK))?;
+            if e.calendar_differs(before) {
+                e.revision = e.revision.saturating_add(1);
+            }
+            c.check_event(&e)?;
+            c.commit_within_limits(Action::EventUpdated, at, Record::Event(Box::new(e)))?;
+            Ok(c.promote(id, at))
+        })
     }
 
     /// Moves an event that is still to be held to another time. Its
@@ -298,26 +299,25 @@ impl Community {
         at: DateTime<Utc>,
         report: Option<Report>,
     ) -> Result<(), Error> {
-        let mut e = self.event_checked(id)?.clone();
+        let e = self.event_checked(id)?;
         if !e.state.can_become(to) {
             return Err(StateError::EventTransition { from: e.state, to }.into());
         }
         if to == EventState::Held && at < e.schedule.starts_at {
             return Err(StateError::EventNotStarted.into());
         }
-        if e.state.is_upcoming() {
-            // Offers due by now expire first (by the start, every one is).
-            self.expire_due_offers(id, at);
-            e = self.event_checked(id)?.clone();
-        }
-        e.state = to;
-        if to == EventState::Cancelled {
-            e.revision = e.revision.saturating_add(1);
-        }
-        if report.is_some() {
-            e.report = report;
-        }
-        self.commit_within_limits(Action::EventStateChanged, at, Record::Event(Box::new(e)))
+        // Offers due by now expire first (by the start, every one is).
+        self.expire_then(id, at, |c| {
+            let mut e = c.event_checked(id)?.clone();
+            e.state = to;
+            if to == EventState::Cancelled {
+                e.revision = e.revision.saturating_add(1);
+            }
+            if report.is_some() {
+                e.report = report;
+            }
+            c.commit_within_limits(Action::EventStateChanged, at, Record::Event(Box::new(e)))
+        })
     }
 
     /// Opens a draft (or re-opens a closed) event for registration.

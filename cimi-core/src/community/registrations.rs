@@ -250,7 +250,16 @@ impl Community {
         req: &RegistrationRequest,
         at: DateTime<Utc>,
     ) -> Result<RegistrationOutcome, Error> {
-        self.expire_due_offers(event, at);
+        self.expire_then(event, at, |c| c.register_now(event, req, at))
+    }
+
+    /// [`register`](Self::register) once the due offers are expired.
+    fn register_now(
+        &mut self,
+        event: EventId,
+        req: &RegistrationRequest,
+        at: DateTime<Utc>,
+    ) -> Result<RegistrationOutcome, Error> {
         // The events alone are borrowed: the interner is used while `ev` is held.
         let ev = event_in(&self.events, event)?;
         let email =
@@ -404,7 +413,14 @@ impl Community {
         at: DateTime<Utc>,
     ) -> Result<Registration, Error> {
         let event = self.pending(id)?.event;
-        self.expire_due_offers(event, at);
+        self.expire_then(event, at, |c| c.approve_now(id, at))
+    }
+
+    fn approve_now(
+        &mut self,
+        id: RegistrationId,
+        at: DateTime<Utc>,
+    ) -> Result<Registration, Error> {
         let r = self.pending(id)?;
         let ev = self.event_checked(r.event)?;
         if !ev.state.is_upcoming() {
@@ -439,13 +455,14 @@ impl Community {
         }
         self.check_text("reason", reason)?;
         let event = self.pending(id)?.event;
-        self.expire_due_offers(event, at);
-        let mut r = self.pending(id)?.clone();
-        r.status = RegistrationStatus::Cancelled;
-        r.cancelled_at = Some(at);
-        r.rejection = Some(reason.into());
-        self.commit_registration(Action::Rejected, at, r.clone());
-        Ok(r)
+        self.expire_then(event, at, |c| {
+            let mut r = c.pending(id)?.clone();
+            r.status = RegistrationStatus::Cancelled;
+            r.cancelled_at = Some(at);
+            r.rejection = Some(reason.into());
+            c.commit_registration(Action::Rejected, at, r.clone());
+            Ok(r)
+        })
     }
 
     /// A registration waiting for approval, or why not.
@@ -571,6 +588,38 @@ impl Community {
         promoted
     }
 
+    /// Runs `op` after expiring the event's offers due at `at`; when `op`
+    /// fails, the expiry is undone with it, so that a refused operation
+    /// changes nothing. Without due offers (the usual case) it is `op` alone.
+    pub(super) fn expire_then<T>(
+        &mut self,
+        event: EventId,
+        at: DateTime<Utc>,
+        op: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if self
+            .books
+            .get(&event)
+            .is_none_or(|b| b.first_due_offer(at).is_none())
+        {
+            return op(self);
+        }
+        let recording = self.recording;
+        self.recording = true; // to be able to undo
+        let mark = self.mark();
+        self.expire_due_offers(event, at);
+        let result = op(self);
+        if result.is_err() {
+            self.rollback(mark);
+        }
+        if !recording {
+            self.forget_undo();
+            self.changes.clear();
+            self.recording = false;
+        }
+        result
+    }
+
     /// Expires the offers of an event whose deadline is at or before `at`
     /// (each cancelled at its deadline, earliest first), then gives the seats
     /// freed to the waiting list at `at`.
@@ -692,13 +741,14 @@ impl Community {
         if !self.event_checked(event)?.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
-        self.expire_due_offers(event, at);
-        let mut r = self.open_offer(id, at)?.clone();
-        r.status = RegistrationStatus::Confirmed;
-        r.confirmed_at = Some(at);
-        r.promoted_at = Some(at);
-        self.commit_registration(Action::OfferAccepted, at, r.clone());
-        Ok(r)
+        self.expire_then(event, at, |c| {
+            let mut r = c.open_offer(id, at)?.clone();
+            r.status = RegistrationStatus::Confirmed;
+            r.confirmed_at = Some(at);
+            r.promoted_at = Some(at);
+            c.commit_registration(Action::OfferAccepted, at, r.clone());
+            Ok(r)
+        })
     }
 
     /// Declines the seat offered to a registration: it is cancelled and the
@@ -713,16 +763,17 @@ impl Community {
         if !self.event_checked(event)?.state.is_upcoming() {
             return Err(StateError::EventOver.into());
         }
-        self.expire_due_offers(event, at);
-        let mut r = self.open_offer(id, at)?.clone();
-        r.status = RegistrationStatus::Cancelled;
-        r.seat = None;
-        r.cancelled_at = Some(at);
-        self.commit_registration(Action::OfferDeclined, at, r.clone());
-        let promoted = self.promote(event, at);
-        Ok(Cancellation {
-            registration: r,
-            promoted,
+        self.expire_then(event, at, |c| {
+            let mut r = c.open_offer(id, at)?.clone();
+            r.status = RegistrationStatus::Cancelled;
+            r.seat = None;
+            r.cancelled_at = Some(at);
+            c.commit_registration(Action::OfferDeclined, at, r.clone());
+            let promoted = c.promote(event, at);
+            Ok(Cancellation {
+                registration: r,
+                promoted,
+            })
         })
     }
 
@@ -740,9 +791,14 @@ impl Community {
             .ok_or_else(|| Error::not_found(Entity::Registration, id.get()))?;
         let event = r.event;
         if r.is_live() && self.event_checked(event)?.state.is_upcoming() {
-            self.expire_due_offers(event, at);
+            return self.expire_then(event, at, |c| c.cancel_now(id, at));
         }
+        self.cancel_now(id, at)
+    }
+
+    fn cancel_now(&mut self, id: RegistrationId, at: DateTime<Utc>) -> Result<Cancellation, Error> {
         let r = &self.registrations[&id];
+        let event = r.event;
         if !r.is_live() {
             return Ok(Cancellation {
                 registration: r.clone(),
