@@ -932,9 +932,16 @@ impl Event {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_in_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        // At the ends of the range of instants, the window stops there.
         (
-            self.schedule.starts_at - crate::limits::CHECK_IN_OPENS_BEFORE,
-            self.schedule.ends_at + crate::limits::CHECK_IN_CLOSES_AFTER,
+            self.schedule
+                .starts_at
+                .checked_sub_signed(crate::limits::CHECK_IN_OPENS_BEFORE)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            self.schedule
+                .ends_at
+                .checked_add_signed(crate::limits::CHECK_IN_CLOSES_AFTER)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
         )
     }
 

@@ -59,12 +59,12 @@ impl WaitlistOffers {
 
     /// How long an offer holds its seat.
     pub fn hold(&self) -> TimeDelta {
-        TimeDelta::seconds(self.hold_seconds)
+        TimeDelta::try_seconds(self.hold_seconds).unwrap_or(TimeDelta::MAX)
     }
 
     /// How long before the start offers stop.
     pub fn cutoff(&self) -> TimeDelta {
-        TimeDelta::seconds(self.cutoff_seconds)
+        TimeDelta::try_seconds(self.cutoff_seconds).unwrap_or(TimeDelta::MAX)
     }
 
     /// Whether the hold and the cut-off are within the limits.
@@ -83,8 +83,14 @@ impl WaitlistOffers {
     /// When an offer made at `at` for an event starting at `starts_at`
     /// expires; `None` when the offer window has closed.
     pub fn deadline(&self, at: DateTime<Utc>, starts_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let last = starts_at - self.cutoff();
-        let deadline = (at + self.hold()).min(last);
+        // At the ends of the range of instants, the bounds stop there.
+        let last = starts_at
+            .checked_sub_signed(self.cutoff())
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let held = at
+            .checked_add_signed(self.hold())
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let deadline = held.min(last);
         (deadline > at).then_some(deadline)
     }
 }

@@ -645,3 +645,61 @@ fn a_refused_operation_leaves_due_offers_as_they_were() {
     c.expire_offers(later).unwrap();
     assert_eq!(status(&c, e), RegistrationStatus::Offered);
 }
+
+#[test]
+fn the_ends_of_the_range_of_instants_give_bounds_not_panics() {
+    let max = DateTime::<Utc>::MAX_UTC;
+    let min = DateTime::<Utc>::MIN_UTC;
+    let o = WaitlistOffers::new(Duration::days(30)).with_cutoff(Duration::days(365));
+    assert_eq!(o.deadline(max - Duration::hours(1), max), None);
+    assert!(o.deadline(min, min + Duration::days(400)).is_some());
+    let mut c = Community::cimi();
+    let s = Schedule::new(max - Duration::hours(2), max).unwrap();
+    let ev = c
+        .schedule_event(EventSpec::new(EventKind::Workshop, "Fin", s, 1), t0())
+        .unwrap();
+    assert_eq!(c.event(ev).unwrap().check_in_window().1, max);
+    let r = c.register(ev, &agent(1), t0()).unwrap().registration;
+    assert_eq!(
+        c.check_in(r.id, t0()).unwrap_err().kind(),
+        "check_in_outside_window"
+    );
+}
+
+#[test]
+fn history_leaves_the_cancellation_secrets_out() {
+    let dir = common::temp_dir("history");
+    let (mut store, _) = cimi_core::store::Store::open(&dir, cimi_core::Statutes::cimi()).unwrap();
+    let ev = store
+        .execute("t", |c| c.schedule_event(spec(3), t0()))
+        .unwrap();
+    let r = store
+        .execute("t", |c| c.register(ev, &agent(1), t0()))
+        .unwrap()
+        .registration;
+    let secret = r
+        .cancel_token()
+        .unwrap()
+        .as_str()
+        .split_once('-')
+        .unwrap()
+        .1
+        .to_string();
+    let history = store
+        .history(cimi_core::journal::Subject::Member(r.member))
+        .unwrap();
+    assert!(!history.is_empty());
+    let text = serde_json::to_string(&history).unwrap();
+    assert!(!text.contains(&secret) && !text.contains("cancel_secret"));
+    // The journal itself keeps it: a reopened store still honours the token.
+    drop(store);
+    let (mut store, _) = cimi_core::store::Store::open(&dir, cimi_core::Statutes::cimi()).unwrap();
+    let token = r.cancel_token().unwrap();
+    assert!(
+        store
+            .execute("t", |c| c.cancel_by_token(token.as_str(), None, t0()))
+            .is_ok()
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -572,6 +572,14 @@ impl Store {
             .all_records()?
             .into_iter()
             .filter(|r| subject.concerns(&r.change))
+            .map(|mut r| {
+                // An audit view: the cancellation secrets (credentials, needed
+                // only to replay) are left out, so that no log of it holds one.
+                if let crate::change::Record::Registration(reg) = &mut r.change.record {
+                    reg.cancel_secret = None;
+                }
+                r
+            })
             .collect())
     }
 
