@@ -69,38 +69,12 @@ pub fn csv_options(
 /// start, or `None`). A duration chrono cannot hold (a `timedelta` subclass
 /// lying about its fields) is `cimi.InvalidInput`; a negative one counts as
 /// zero (the core's rule).
-pub fn ical_options(py: Python<'_>, reminder: Option<&Bound<'_, PyAny>>) -> PyResult<IcalOptions> {
+pub fn ical_options(reminder: Option<&Bound<'_, PyAny>>) -> PyResult<IcalOptions> {
     let options = IcalOptions::default();
-    let Some(value) = reminder.filter(|v| !v.is_none()) else {
-        return Ok(options);
-    };
-    if value.cast::<pyo3::types::PyDelta>().is_err() {
-        return Err(PyTypeError::new_err(format!(
-            "reminder: expected datetime.timedelta or None, got {}",
-            type_name(value)
-        )));
-    }
-    let out_of_range = || {
-        invalid_argument(
-            py,
-            "reminder",
-            "outside the supported range of durations".into(),
-            "hors de l'intervalle des durées prises en charge".into(),
-        )
-    };
-    let field = |name: &str| -> PyResult<i64> {
-        value
-            .getattr(name)
-            .and_then(|v| v.extract::<i64>())
-            .map_err(|_| out_of_range())
-    };
-    let (days, seconds, micros) = (field("days")?, field("seconds")?, field("microseconds")?);
-    let before = chrono::TimeDelta::try_days(days)
-        .zip(chrono::TimeDelta::try_seconds(seconds))
-        .and_then(|(d, s)| d.checked_add(&s))
-        .and_then(|d| d.checked_add(&chrono::TimeDelta::microseconds(micros)))
-        .ok_or_else(out_of_range)?;
-    Ok(options.with_reminder(before))
+    Ok(match crate::time::opt_to_delta(reminder, "reminder")? {
+        Some(before) => options.with_reminder(before),
+        None => options,
+    })
 }
 
 /// Import options.

@@ -347,7 +347,7 @@ impl From<ArrowError> for TableError {
 }
 
 /// Registrations (of one event, or all), with attendance
-/// (`Community::attendance`).
+/// (`Community::attendance`). Never the cancellation token.
 pub fn registrations(c: &Community, event: Option<EventId>) -> Result<RecordBatch, TableError> {
     let regs: Vec<_> = match event {
         Some(e) => c.registrations(e).collect(),
@@ -372,6 +372,8 @@ pub fn registrations(c: &Community, event: Option<EventId>) -> Result<RecordBatc
         .opt_time("promoted_at", |(r, _)| r.promoted_at)
         .opt_time("cancelled_at", |(r, _)| r.cancelled_at)
         .opt_time("checked_in_at", |(r, _)| r.checked_in_at)
+        .opt_time("offered_at", |(r, _)| r.offered_at)
+        .opt_time("offer_expires_at", |(r, _)| r.offer_expires_at)
         .text("attendance", |(_, a)| a)
         .finish()?)
 }

@@ -1,4 +1,5 @@
-//! Datetimes: timezone-aware Python `datetime` <-> the core's UTC instants.
+//! Datetimes: timezone-aware Python `datetime` <-> the core's UTC instants;
+//! durations: `datetime.timedelta` -> `chrono::TimeDelta`.
 //!
 //! Python gives any aware `datetime` (fixed offset, `zoneinfo`, pandas
 //! `Timestamp`...); it is converted to UTC. A naive `datetime` is refused
@@ -7,10 +8,10 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyTzInfo, PyTzInfoAccess};
+use pyo3::types::{PyDateTime, PyDelta, PyTzInfo, PyTzInfoAccess};
 
 use crate::convert::type_name;
 use crate::errors::invalid_input;
@@ -99,4 +100,45 @@ pub fn opt_to_utc(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Opti
 /// `at=None` means now.
 pub fn at_or_now(value: Option<&Bound<'_, PyAny>>) -> PyResult<DateTime<Utc>> {
     Ok(opt_to_utc(value, "at")?.unwrap_or_else(Utc::now))
+}
+
+/// Converts a `datetime.timedelta` to a duration (to the microsecond); `what`
+/// names the argument in error messages. Another type is a `TypeError`; a
+/// duration chrono cannot hold (a `timedelta` subclass lying about its
+/// fields) is `cimi.InvalidInput`, field `what`.
+pub fn to_delta(value: &Bound<'_, PyAny>, what: &str) -> PyResult<TimeDelta> {
+    if value.cast::<PyDelta>().is_err() {
+        return Err(PyTypeError::new_err(format!(
+            "{what}: expected datetime.timedelta or None, got {}",
+            type_name(value)
+        )));
+    }
+    let out_of_range = || {
+        crate::errors::invalid_argument(
+            value.py(),
+            what,
+            "outside the supported range of durations".into(),
+            "hors de l'intervalle des durées prises en charge".into(),
+        )
+    };
+    let field = |name: &str| -> PyResult<i64> {
+        value
+            .getattr(name)
+            .and_then(|v| v.extract::<i64>())
+            .map_err(|_| out_of_range())
+    };
+    let (days, seconds, micros) = (field("days")?, field("seconds")?, field("microseconds")?);
+    TimeDelta::try_days(days)
+        .zip(TimeDelta::try_seconds(seconds))
+        .and_then(|(d, s)| d.checked_add(&s))
+        .and_then(|d| d.checked_add(&TimeDelta::microseconds(micros)))
+        .ok_or_else(out_of_range)
+}
+
+/// Like [`to_delta`], for optional arguments (`None` is no duration).
+pub fn opt_to_delta(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<TimeDelta>> {
+    match value {
+        Some(v) if !v.is_none() => to_delta(v, what).map(Some),
+        _ => Ok(None),
+    }
 }

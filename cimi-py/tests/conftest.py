@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Iterator
 
 import pytest
@@ -29,6 +30,16 @@ def person(email: str, **extra: Any) -> dict[str, Any]:
     )
     request.update(extra)
     return request
+
+
+def without_secrets(community: cimi.Community) -> Any:
+    """The community's JSON document without the registrations' cancel
+    secrets: each registration draws a random one, so two communities built
+    by the same operations differ only there (`==` compares them too)."""
+    document = json.loads(community.to_json())
+    for registration in document["registrations"]:
+        registration.pop("cancel_secret", None)
+    return document
 
 
 #: Lines that tests want shown at the end of the run (counts of calls,

@@ -149,6 +149,7 @@ CALLS = [
     Call("subject_access", lambda w, _: w.community.subject_access(w.member, at=NOW)),
     Call("retention_candidates", lambda w, _: w.community.retention_candidates(at=NOW)),
     Call("check_invariants", lambda w, _: w.community.check_invariants()),
+    Call("expire_offers", lambda w, _: w.community.expire_offers(at=NOW)),  # every event's offers
     Call("repr", lambda w, _: repr(w.community)),
     # JSON, copies, the journal
     Call("to_json", lambda w, _: w.community.to_json()),

@@ -1,6 +1,7 @@
 """A hypothesis state machine drives register / register_many / cancel /
-check-in / set_capacity against a plain-Python model of the rules (the model
-is the test's oracle; the library itself implements no rule in Python)."""
+check-in (on the day, or outside its window) / set_capacity against a
+plain-Python model of the rules (the model is the test's oracle; the library
+itself implements no rule in Python)."""
 
 from __future__ import annotations
 
@@ -166,17 +167,24 @@ class RegistrationMachine(RuleBasedStateMachine):
         self.regs[reg_id].status = "cancelled"
         assert done.promoted == self.promote()
 
-    @rule(reg_id=consumes(registrations))
-    def check_in(self, reg_id: int) -> None:
+    @rule(reg_id=consumes(registrations), on_the_day=st.booleans())
+    def check_in(self, reg_id: int, on_the_day: bool) -> None:
         if reg_id < 0:
             return
         r = self.regs[reg_id]
+        # The clock is months before the event: outside the check-in window
+        # (a day before the start to a day after the end).
+        at = START if on_the_day else self.tick()
         try:
-            done = self.community.check_in(reg_id, at=self.tick())
+            done = self.community.check_in(reg_id, at=at)
         except cimi.InvalidState as e:
-            assert e.kind == {"cancelled": "registration_cancelled", "waitlisted": "not_confirmed"}[r.status]
+            expected = {"cancelled": "registration_cancelled", "waitlisted": "not_confirmed"}.get(r.status)
+            if expected is None:  # confirmed, but not on the day
+                assert not on_the_day and e.details["opens_at"] == START - dt.timedelta(days=1)
+                expected = "check_in_outside_window"
+            assert e.kind == expected, e
             return
-        assert r.status == "confirmed" and done.checked_in_at is not None
+        assert r.status == "confirmed" and on_the_day and done.checked_in_at == START
         r.checked_in = True
 
     @rule(capacity=st.integers(0, 4))

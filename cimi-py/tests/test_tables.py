@@ -54,7 +54,8 @@ TABLES: dict[str, tuple[Callable[[cimi.Community], cimi.Table], pa.Schema]] = {
         lambda c: c.registrations_table(),
         schema(
             "id:I! event_id:I! member_id:I! audience:S mode:S! status:S! seat:S waiting_for_seat:B! "
-            "requested_at:T! confirmed_at:T promoted_at:T cancelled_at:T checked_in_at:T attendance:S!"
+            "requested_at:T! confirmed_at:T promoted_at:T cancelled_at:T checked_in_at:T offered_at:T "
+            "offer_expires_at:T attendance:S!"
         ),
     ),
     "help_requests_table": (

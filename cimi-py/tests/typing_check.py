@@ -73,4 +73,29 @@ def session() -> list[str]:
     attendees = community.report_attendees(event)
     statuses.extend(attendees["named"])
     statuses.append(f"{revision} {len(ics)} {attendees['unnamed'] + 0}")
+    # Offers of freed seats, self-service cancellation, the check-in window.
+    offering = community.schedule_event(
+        "workshop", "Go", dt.datetime(2030, 12, 3, 12, tzinfo=paris), dt.datetime(2030, 12, 3, 14, tzinfo=paris), 1,
+        waitlist_offer=dt.timedelta(hours=48), offer_cutoff=dt.timedelta(days=1),
+        cancellation_deadline=dt.datetime(2030, 12, 1, 12, tzinfo=paris),
+    )
+    spec = community.event(offering)
+    hold: dt.timedelta | None = spec.waitlist_offer
+    deadline: dt.datetime = spec.cancellation_deadline
+    opens, closes = spec.check_in_window
+    expires: dt.datetime | None = spec.offer_deadline(opens)
+    token: str | None = community.register(offering, email="eve@interieur.gouv.fr", acknowledged=True).cancel_token
+    if token is not None:
+        cancelled: cimi.Cancellation = community.cancel_by_token(token, offering)
+        statuses.extend(str(r) for r in cancelled.promoted)
+    waiting = community.waiting_list(offering)
+    if waiting:
+        offer: cimi.Registration = community.accept_offer(waiting[0])
+        expiry: dt.datetime | None = offer.offer_expires_at
+        statuses.append(f"{offer.offered_at} {expiry}")
+        declined: cimi.Cancellation = community.decline_offer(waiting[0])
+        statuses.append(declined.registration.status)
+    swept = community.expire_offers()
+    statuses.extend(str(r) for r in swept["expired"] + swept["promoted"])
+    statuses.append(f"{hold} {deadline} {closes} {expires} {community.occupancy(offering)['offered']}")
     return statuses

@@ -86,7 +86,7 @@ EventKind: TypeAlias = Literal["miditech", "workshop", "conference", "meeting"]
 #: Where an event stands: draft → open ⇄ closed → held → reported, or cancelled before it is held.
 EventState: TypeAlias = Literal["draft", "open", "closed", "held", "reported", "cancelled"]
 #: Where a registration stands.
-Status: TypeAlias = Literal["confirmed", "waitlisted", "pending", "cancelled"]
+Status: TypeAlias = Literal["confirmed", "waitlisted", "pending", "offered", "cancelled"]
 #: How a registrant asks to attend.
 Attendance: TypeAlias = Literal["on_site", "remote", "on_site_or_remote"]
 #: The consents a member can give or withdraw.
@@ -158,6 +158,15 @@ class ReportAttendees(TypedDict):
     #: How many other attendees were checked in.
     unnamed: int
 
+class OfferRound(TypedDict):
+    """What ``Community.expire_offers`` did, in order."""
+
+    #: The offers whose deadline had passed, now cancelled (registration ids).
+    expired: list[int]
+    #: The registrations offered (or given, once the offer window has closed)
+    #: a seat in their place.
+    promoted: list[int]
+
 class Consent(TypedDict):
     """One consent decision of a member, dated."""
 
@@ -168,14 +177,16 @@ class Consent(TypedDict):
 class Occupancy(TypedDict):
     """How full an event is (see ``Community.occupancy``).
 
-    ``capacity``: seats on site; ``on_site``: seats taken; ``remote``: remote
-    places taken; ``waiting``: registrations waiting for a seat (remote ones
-    waiting included); ``on_site_by_audience``: seats taken per audience id
-    (``""`` for addresses in no audience).
+    ``capacity``: seats on site; ``on_site``: seats taken (confirmed, or held
+    by an open offer); ``offered``: seats held by open offers (included in
+    ``on_site``); ``remote``: remote places taken; ``waiting``: registrations
+    waiting for a seat (remote ones waiting included); ``on_site_by_audience``:
+    seats taken per audience id (``""`` for addresses in no audience).
     """
 
     capacity: int
     on_site: int
+    offered: int
     remote: int
     waiting: int
     on_site_by_audience: dict[str, int]
@@ -530,9 +541,13 @@ class InvalidState(CimiError):
     Kinds include ``event_transition`` (``details["from"]``, ``details["to"]``),
     ``event_not_started``, ``event_over``, ``not_confirmed``,
     ``registration_cancelled``, ``check_in_not_possible``,
-    ``capacity_below_confirmed``, ``quota_below_confirmed``, ``remote_in_use``,
-    ``audience_in_use``, ``duplicate_member``, ``member_erased``,
-    ``help_transition``; and, from the bindings, ``operation_over`` (a
+    ``check_in_outside_window`` (``details["opens_at"]``,
+    ``details["closes_at"]``), ``capacity_below_confirmed``,
+    ``quota_below_confirmed``, ``remote_in_use``, ``audience_in_use``,
+    ``duplicate_member``, ``member_erased``, ``help_transition``,
+    ``not_pending``, ``not_offered``, ``offer_expired``
+    (``details["expired_at"]``), ``invalid_token``, ``cancellation_closed``
+    (``details["closed_at"]``); and, from the bindings, ``operation_over`` (a
     community handle used after its ``Store.execute`` operation ended),
     ``store_busy`` (a ``Store`` used from inside its own ``execute``) and
     ``poisoned`` (an earlier operation failed while changing the community:
@@ -949,6 +964,40 @@ class Event:
         Empty lists: the event has no rule of its own and admits whoever the
         statutes admit.
         """
+    @property
+    def waitlist_offer(self) -> Optional[datetime.timedelta]:
+        """How long an offer of a freed seat holds it, or ``None`` (a freed seat goes to the next in line at once).
+
+        With offers, a freed seat is offered to the earliest waiting
+        registration whose audience has room (status ``"offered"``), which
+        has until ``offer_expires_at`` to ``Community.accept_offer`` it.
+        """
+    @property
+    def offer_cutoff(self) -> Optional[datetime.timedelta]:
+        """How long before the start offers stop, or ``None`` when the event makes no offers.
+
+        An offer never runs past the start minus the cut-off (zero: the
+        start); after that point a freed seat goes to the next in line at once.
+        """
+    @property
+    def cancellation_closes_at(self) -> Optional[datetime.datetime]:
+        """The deadline of self-service cancellation given when scheduling, or ``None`` (the start)."""
+    @property
+    def cancellation_deadline(self) -> datetime.datetime:
+        """Until when a registrant may cancel with their token (``Community.cancel_by_token``): ``cancellation_closes_at``, else the start.
+
+        Organisers may still ``Community.cancel`` after it, until the event is over.
+        """
+    @property
+    def check_in_window(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """When ``Community.check_in`` is possible: ``(opens, closes)``, 24 hours before the start to 24 hours after the end, both included."""
+    def offer_deadline(self, at: Optional[datetime.datetime] = None) -> Optional[datetime.datetime]:
+        """Return when an offer made at ``at`` (default: now) would expire.
+
+        ``at`` plus ``waitlist_offer``, shortened to the start minus
+        ``offer_cutoff``; ``None`` when the event makes no offers or that
+        point has passed (a freed seat then goes to the next in line at once).
+        """
     def accepts_registrations_at(self, at: Optional[datetime.datetime] = None) -> bool:
         """Return whether a request arriving at ``at`` (default: now) is inside the state and window.
 
@@ -980,7 +1029,12 @@ class Registration:
         """How the registrant asked to attend: ``"on_site"``, ``"remote"`` or ``"on_site_or_remote"``."""
     @property
     def status(self) -> Status:
-        """``"confirmed"``, ``"waitlisted"``, ``"pending"`` (a moderated event's request awaiting approval) or ``"cancelled"``."""
+        """``"confirmed"``, ``"waitlisted"``, ``"pending"``, ``"offered"`` or ``"cancelled"``.
+
+        ``"pending"``: a moderated event's request awaiting approval;
+        ``"offered"``: a freed seat is held for it until ``offer_expires_at``
+        (``Community.accept_offer``, ``Community.decline_offer``).
+        """
     @property
     def seat(self) -> Optional[Literal["on_site", "remote"]]:
         """The place held when confirmed: ``"on_site"``, ``"remote"``, or ``None``."""
@@ -1003,11 +1057,26 @@ class Registration:
     def checked_in_at(self) -> Optional[datetime.datetime]:
         """When the registrant checked in, or ``None``."""
     @property
+    def offered_at(self) -> Optional[datetime.datetime]:
+        """When a freed seat was offered to it, or ``None``."""
+    @property
+    def offer_expires_at(self) -> Optional[datetime.datetime]:
+        """When the offer expires (or expired, or was due to, once answered), or ``None``."""
+    @property
+    def cancel_token(self) -> Optional[str]:
+        """The registrant's cancellation token, ``"<id>-<32 hex digits>"``, for the link of a confirmation mail.
+
+        ``Community.cancel_by_token`` takes it. A secret: it is not in the
+        ``repr``, nor in any table (the JSON document, the journal and
+        pickles hold it, so that they give the registration back).
+        ``None`` for a registration made before tokens existed.
+        """
+    @property
     def already_registered(self) -> bool:
         """True when ``register`` found the live registration the person already had."""
     @property
     def is_live(self) -> bool:
-        """Whether it still counts: confirmed or waiting (not cancelled)."""
+        """Whether it still counts: confirmed, waiting, pending or offered (not cancelled)."""
     @property
     def holds_seat(self) -> bool:
         """Whether it is confirmed with a seat in the room."""
@@ -1036,14 +1105,14 @@ class Registration:
 
 @final
 class Cancellation:
-    """The answer to ``Community.cancel``: the cancelled registration and the promotions it caused."""
+    """The answer to ``Community.cancel`` (and ``decline_offer``, ``cancel_by_token``): the cancelled registration and the promotions it caused."""
 
     @property
     def registration(self) -> Registration:
         """The registration, as cancelled."""
     @property
     def promoted(self) -> list[int]:
-        """The registrations promoted to a seat because of the cancellation, in order."""
+        """The registrations promoted to a seat because of the cancellation (or offered one, for an event with ``waitlist_offer``), in order."""
     def __eq__(self, other: object, /) -> bool:
         """Cancellations are equal when the registration and the promotions are."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -1915,6 +1984,9 @@ class Community:
         allowed: Optional[Iterable[str]] = None,
         audiences: Optional[Iterable[str]] = None,
         replace_policy: bool = False,
+        waitlist_offer: Optional[datetime.timedelta] = None,
+        offer_cutoff: Optional[datetime.timedelta] = None,
+        cancellation_deadline: Optional[datetime.datetime] = None,
         at: Optional[datetime.datetime] = None,
     ) -> int:
         """Schedule an event and return its id.
@@ -1950,6 +2022,18 @@ class Community:
             audiences: The audiences admitted (audience ids of the statutes);
                 other requests are refused with kind ``audience_not_admitted``.
             replace_policy: ``allowed`` replaces the statutes' policy.
+            waitlist_offer: Offer freed seats instead of giving them at once:
+                the earliest waiting registration whose audience has room is
+                offered the seat (status ``"offered"``), held this long (to
+                the second, between a minute and 30 days) for
+                ``accept_offer``; declined or expired, it goes to the next in
+                line. Needs ``waitlist=True``.
+            offer_cutoff: No offer runs past this long before the start (at
+                most 365 days; default: the start); after that point a freed
+                seat goes to the next in line at once. Needs ``waitlist_offer``.
+            cancellation_deadline: Registrants may cancel with their
+                ``cancel_token`` until then (default: the start); organisers
+                may ``cancel`` after it.
             at: When the event is scheduled (default: now).
 
         Raises:
@@ -1958,7 +2042,12 @@ class Community:
                 the statutes do not define, a window that closes before it
                 opens, a venue, remote or program of the wrong shape, a
                 pattern of ``allowed`` that does not parse (kind
-                ``invalid_input``, field ``admission.allowed``).
+                ``invalid_input``, field ``admission.allowed``), a hold or
+                cut-off out of range or offers without a waiting list (field
+                ``waitlist_offer``), ``offer_cutoff`` without
+                ``waitlist_offer`` (field ``offer_cutoff``).
+            TypeError: A ``waitlist_offer`` or ``offer_cutoff`` that is not a
+                ``timedelta``.
 
         Example:
             ```py
@@ -2157,7 +2246,9 @@ class Community:
             InvalidState: An event already held or cancelled (kind ``event_transition``).
         """
     def occupancy(self, event_id: int) -> Occupancy:
-        """Return how full an event is: ``capacity``, ``on_site``, ``remote``, ``waiting``, ``on_site_by_audience``.
+        """Return how full an event is: ``capacity``, ``on_site``, ``offered``, ``remote``, ``waiting``, ``on_site_by_audience``.
+
+        ``on_site`` counts the seats held by open offers (``offered``) too.
 
         Raises:
             NotFound: An unknown event.
@@ -2291,11 +2382,79 @@ class Community:
     def cancel(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Cancellation:
         """Cancel a registration; the seat goes to the earliest waiting registration whose audience has room.
 
-        Cancelling twice changes nothing and answers the same.
+        Cancelling twice changes nothing and answers the same. For an event
+        with ``waitlist_offer``, the seat is offered to the next in line
+        (``Cancellation.promoted`` lists the offers made).
 
         Raises:
             NotFound: An unknown registration.
             InvalidState: An event that is over (kind ``event_over``).
+        """
+    def cancel_by_token(
+        self, token: str, event_id: Optional[int] = None, at: Optional[datetime.datetime] = None
+    ) -> Cancellation:
+        """Cancel a registration with the registrant's cancellation token (``Registration.cancel_token``), as ``cancel`` does.
+
+        Possible until the event's ``cancellation_deadline``; an organiser's
+        ``cancel`` still works after it. A token used again answers as the
+        first time and changes nothing.
+
+        Arguments:
+            token: The token, ``"<id>-<32 hex digits>"`` (surrounding blanks
+                are ignored).
+            event_id: The event the link is for: a token of another event's
+                registration is refused.
+
+        Raises:
+            InvalidState: A token that is malformed, wrong or of another
+                event, refused alike without saying which (kind
+                ``invalid_token``); after the deadline (kind
+                ``cancellation_closed``, ``details["closed_at"]``); an event
+                that is over (kind ``event_over``).
+            TypeError: A token that is not a ``str``.
+        """
+    def accept_offer(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Registration:
+        """Accept the seat offered to a registration (status ``"offered"``): it is confirmed on site.
+
+        Returns:
+            The registration, confirmed.
+
+        Raises:
+            NotFound: An unknown registration.
+            InvalidState: A registration with no open offer (kind
+                ``not_offered``), an offer whose deadline has passed (kind
+                ``offer_expired``, ``details["expired_at"]``; nothing
+                changes, the next operation expires it), an event that is
+                over (kind ``event_over``).
+        """
+    def decline_offer(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Cancellation:
+        """Decline the seat offered to a registration: it is cancelled and the seat goes to the next in line.
+
+        The next in line is offered it in turn, or given it at once once the
+        offer window has closed (see ``Event.offer_deadline``).
+
+        Returns:
+            The cancellation, with the registrations offered or given the
+            seat in ``promoted``.
+
+        Raises:
+            NotFound: An unknown registration.
+            InvalidState: A registration with no open offer (kind
+                ``not_offered``), an offer whose deadline has passed (kind
+                ``offer_expired``), an event that is over (kind ``event_over``).
+        """
+    def expire_offers(self, at: Optional[datetime.datetime] = None) -> OfferRound:
+        """Expire every offer whose deadline is at or before ``at`` (default: now), and make the next offers in their place.
+
+        The organisers' periodic job. Every other operation on an event at a
+        later instant expires that event's due offers first, so none of them
+        sees an expired offer as open; each expired offer is cancelled at its
+        deadline. Runs with the GIL released.
+
+        Returns:
+            ``{"expired": [...], "promoted": [...]}``: the registrations whose
+            offer expired, and those offered (or given) a seat in their
+            place, in order.
         """
     def approve(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Registration:
         """Approve a pending request of a moderated event.
@@ -2328,14 +2487,20 @@ class Community:
     def check_in(self, registration_id: int, at: Optional[datetime.datetime] = None) -> Registration:
         """Check a confirmed registrant in (on site or remote); checking in twice keeps the first time.
 
+        Possible only inside the event's ``check_in_window`` (24 hours before
+        the start to 24 hours after the end).
+
         Returns:
             The registration, with ``checked_in_at``.
 
         Raises:
             NotFound: An unknown registration.
-            InvalidState: A waiting registration (kind ``not_confirmed``), a
-                cancelled one (kind ``registration_cancelled``), or an event
-                that is not open or closed (kind ``check_in_not_possible``).
+            InvalidState: A waiting, pending or offered registration (kind
+                ``not_confirmed``), a cancelled one (kind
+                ``registration_cancelled``), an event that is not open or
+                closed (kind ``check_in_not_possible``), ``at`` outside the
+                check-in window (kind ``check_in_outside_window``,
+                ``details["opens_at"]``, ``details["closes_at"]``).
         """
     def registration(self, registration_id: int) -> Registration:
         """Return a registration by id.
@@ -2396,8 +2561,10 @@ class Community:
         ``requested_at`` timestamp[us, UTC]!, ``confirmed_at``
         timestamp[us, UTC], ``promoted_at`` timestamp[us, UTC],
         ``cancelled_at`` timestamp[us, UTC], ``checked_in_at``
-        timestamp[us, UTC], ``attendance`` large_string!. An unknown event
-        has no registrations.
+        timestamp[us, UTC], ``offered_at`` timestamp[us, UTC],
+        ``offer_expires_at`` timestamp[us, UTC], ``attendance``
+        large_string!. An unknown event has no registrations. The
+        cancellation tokens are never in it.
         """
     def help_requests_table(self) -> Table:
         """Return the help requests as a table (the questions' texts are left out: see ``HelpRequest.text``).

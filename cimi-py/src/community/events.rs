@@ -2,6 +2,8 @@
 //! program, venue, broadcast, registration window), the state transitions up
 //! to the compte-rendu, rescheduling, per-event admission, the attendees a
 //! compte-rendu may name, and occupancy (core: `cimi_core::community::events`).
+//! Scheduling also sets the offers of freed seats and the deadline of
+//! self-service cancellation (core: `cimi_core::event::WaitlistOffers`).
 
 use std::collections::BTreeMap;
 
@@ -11,13 +13,14 @@ use pyo3::types::PyString;
 use cimi_core::error::Entity;
 use cimi_core::event::{
     Admission, EventKind, EventSpec, ProgramItem, RemoteBroadcast, Resource, Schedule, Venue,
+    WaitlistOffers,
 };
 
 use super::{PyCommunity, ids, not_found};
 use crate::convert::{count, from_plain, mapping_items, opt_count, text, texts, to_plain};
 use crate::errors::{OrRaise, invalid_argument};
 use crate::records::PyEvent;
-use crate::time::{at_or_now, opt_to_utc, to_utc};
+use crate::time::{at_or_now, opt_to_delta, opt_to_utc, to_utc};
 
 fn event_kind(value: &Bound<'_, PyAny>) -> PyResult<EventKind> {
     text(value, "kind")?.parse::<EventKind>().map_err(|_| {
@@ -90,6 +93,34 @@ fn admission(
     })
 }
 
+/// How an event offers freed seats, from `waitlist_offer` (the hold of an
+/// offer) and `offer_cutoff` (a `timedelta` each, or `None`); the core
+/// judges the values. A cut-off alone has nothing to shorten: refused.
+fn waitlist_offers(
+    py: Python<'_>,
+    waitlist_offer: Option<&Bound<'_, PyAny>>,
+    offer_cutoff: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<WaitlistOffers>> {
+    let hold = opt_to_delta(waitlist_offer, "waitlist_offer")?;
+    let cutoff = opt_to_delta(offer_cutoff, "offer_cutoff")?;
+    match (hold, cutoff) {
+        (Some(hold), cutoff) => {
+            let offers = WaitlistOffers::new(hold);
+            Ok(Some(match cutoff {
+                Some(cutoff) => offers.with_cutoff(cutoff),
+                None => offers,
+            }))
+        }
+        (None, Some(_)) => Err(invalid_argument(
+            py,
+            "offer_cutoff",
+            "needs waitlist_offer (how long an offer holds its seat)".into(),
+            "suppose waitlist_offer (combien de temps une offre garde sa place)".into(),
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
 #[pymethods]
 impl PyCommunity {
     /// Schedules an event and returns its id. It accepts registrations at once
@@ -102,11 +133,17 @@ impl PyCommunity {
     /// `program`: a list of `{"kind", "title", "speakers"}`; `moderated`:
     /// each request waits (status `"pending"`) for `approve` or `reject`;
     /// `allowed`, `audiences`, `replace_policy`: the event's own admission
-    /// (see `set_admission`).
+    /// (see `set_admission`); `waitlist_offer` (a `timedelta`): a freed seat
+    /// is offered to the next in the waiting list (status `"offered"`), held
+    /// that long for `accept_offer`, and never past `offer_cutoff` (a
+    /// `timedelta`) before the start; `cancellation_deadline`: registrants
+    /// may cancel with their `cancel_token` until then (default: the start).
     #[pyo3(signature = (kind, title, starts_at, ends_at, capacity, *, venue=None, remote=None,
                         quotas=None, registration_opens=None, registration_closes=None,
                         waitlist=true, program=None, draft=false, moderated=false,
-                        allowed=None, audiences=None, replace_policy=false, at=None))]
+                        allowed=None, audiences=None, replace_policy=false,
+                        waitlist_offer=None, offer_cutoff=None, cancellation_deadline=None,
+                        at=None))]
     #[allow(clippy::too_many_arguments)]
     fn schedule_event(
         &self,
@@ -128,6 +165,9 @@ impl PyCommunity {
         allowed: Option<&Bound<'_, PyAny>>,
         audiences: Option<&Bound<'_, PyAny>>,
         replace_policy: bool,
+        waitlist_offer: Option<&Bound<'_, PyAny>>,
+        offer_cutoff: Option<&Bound<'_, PyAny>>,
+        cancellation_deadline: Option<&Bound<'_, PyAny>>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<u64> {
         let schedule = Schedule::new(to_utc(starts_at, "starts_at")?, to_utc(ends_at, "ends_at")?)
@@ -148,6 +188,8 @@ impl PyCommunity {
         spec.draft = draft;
         spec.moderated = moderated;
         spec.admission = admission(py, allowed, audiences, replace_policy)?;
+        spec.waitlist_offers = waitlist_offers(py, waitlist_offer, offer_cutoff)?;
+        spec.cancellation_closes_at = opt_to_utc(cancellation_deadline, "cancellation_deadline")?;
         let at = at_or_now(at)?;
         self.apply(py, |c| c.schedule_event(spec, at))
             .map(|id| id.get())
@@ -398,8 +440,9 @@ impl PyCommunity {
         self.apply(py, |c| c.set_admission(id, admission, at))
     }
 
-    /// How full an event is: a dict with `capacity`, `on_site`, `remote`,
-    /// `waiting` and `on_site_by_audience`.
+    /// How full an event is: a dict with `capacity`, `on_site` (seats held
+    /// by open offers included), `offered`, `remote`, `waiting` and
+    /// `on_site_by_audience`.
     fn occupancy<'py>(
         &self,
         py: Python<'py>,

@@ -84,7 +84,7 @@ impl PyCommunity {
     ) -> PyResult<String> {
         let id = crate::convert::event_id(event_id)?;
         let at = at_or_now(at)?;
-        let options = interop::ical_options(py, reminder)?;
+        let options = interop::ical_options(reminder)?;
         self.read_detached(py, |c| ical::event_with(c, id, at, &options))?
             .or_raise(py)
     }
@@ -109,7 +109,7 @@ impl PyCommunity {
             None => None,
         };
         let at = at_or_now(at)?;
-        let options = interop::ical_options(py, reminder)?;
+        let options = interop::ical_options(reminder)?;
         self.read_detached(py, |c| match &ids {
             Some(ids) => ical::calendar_with(c, ids, at, &options),
             None => ical::whole_calendar_with(c, at, &options),
@@ -132,7 +132,7 @@ impl PyCommunity {
         let id = crate::convert::registration_id(registration_id)?;
         let organizer = text(organizer_email, "organizer_email")?;
         let at = at_or_now(at)?;
-        let options = interop::ical_options(py, reminder)?;
+        let options = interop::ical_options(reminder)?;
         self.read_detached(py, |c| {
             ical::invitation_with(c, id, &organizer, at, &options)
         })?

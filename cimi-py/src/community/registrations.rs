@@ -1,13 +1,16 @@
 //! The registration engine of `cimi.Community`: registering (one by one, or
 //! a batch with the GIL released), approving or rejecting the requests of a
-//! moderated event, cancelling, checking in, and the
-//! registrations and waiting lists (core: `cimi_core::community::registrations`).
+//! moderated event, answering and expiring the offers of freed seats,
+//! cancelling (by id, or with the registrant's cancellation token), checking
+//! in, and the registrations and waiting lists (core:
+//! `cimi_core::community::registrations`).
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList, PyString};
 
 use cimi_core::Error;
-use cimi_core::community::RegistrationOutcome;
+use cimi_core::community::{Cancellation, RegistrationOutcome};
 use cimi_core::error::Entity;
 
 use super::{PyCommunity, ids, not_found, refused};
@@ -37,6 +40,13 @@ fn outcome_kind(result: Result<RegistrationOutcome, Error>) -> &'static str {
     match result {
         Ok(outcome) => outcome.registration.status.kind(),
         Err(e) => e.kind(),
+    }
+}
+
+fn cancellation_result(done: Cancellation) -> PyCancellation {
+    PyCancellation {
+        registration: PyRegistration::new(done.registration),
+        promoted: ids(done.promoted),
     }
 }
 
@@ -163,11 +173,96 @@ impl PyCommunity {
     ) -> PyResult<PyCancellation> {
         let id = crate::convert::registration_id(registration_id)?;
         let at = at_or_now(at)?;
-        let done = self.apply(py, |c| c.cancel_registration(id, at))?;
-        Ok(PyCancellation {
-            registration: PyRegistration::new(done.registration),
-            promoted: ids(done.promoted),
-        })
+        self.apply(py, |c| c.cancel_registration(id, at))
+            .map(cancellation_result)
+    }
+
+    /// Cancels a registration with the registrant's cancellation token
+    /// (`Registration.cancel_token`, the link of a confirmation mail), as
+    /// `cancel` does, until the event's `cancellation_deadline`. With
+    /// `event_id`, a token of another event's registration is refused. A
+    /// malformed, wrong or other event's token is refused alike
+    /// (`invalid_token`); a token used again answers as the first time.
+    #[pyo3(signature = (token, event_id=None, at=None))]
+    fn cancel_by_token(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, PyAny>,
+        event_id: Option<&Bound<'_, PyAny>>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyCancellation> {
+        // Any text reaches the core, which refuses every token it cannot
+        // use alike (text that is not valid Unicode included).
+        let token = token
+            .cast::<PyString>()
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "token: expected str, got {}",
+                    crate::convert::type_name(token)
+                ))
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let event = event_id
+            .filter(|e| !e.is_none())
+            .map(crate::convert::event_id)
+            .transpose()?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.cancel_by_token(&token, event, at))
+            .map(cancellation_result)
+    }
+
+    /// Accepts the seat offered to a registration (status `"offered"`): it
+    /// is confirmed on site. Returns the registration. Refused once the
+    /// offer's deadline has passed (`offer_expired`).
+    #[pyo3(signature = (registration_id, at=None))]
+    fn accept_offer(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRegistration> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.accept_offer(id, at))
+            .map(PyRegistration::new)
+    }
+
+    /// Declines the seat offered to a registration: it is cancelled and the
+    /// seat goes to the next in line (an offer to them, or the seat once the
+    /// offer window has closed). Returns a `Cancellation`, as `cancel` does.
+    #[pyo3(signature = (registration_id, at=None))]
+    fn decline_offer(
+        &self,
+        py: Python<'_>,
+        registration_id: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyCancellation> {
+        let id = crate::convert::registration_id(registration_id)?;
+        let at = at_or_now(at)?;
+        self.apply(py, |c| c.decline_offer(id, at))
+            .map(cancellation_result)
+    }
+
+    /// Expires every offer whose deadline is at or before `at` and makes the
+    /// next offers (or promotions) in their place: the organisers' periodic
+    /// job (every other operation on an event does it first for that event).
+    /// Returns `{"expired": [ids], "promoted": [ids]}`, in order. Runs with
+    /// the GIL released (it looks at every event).
+    #[pyo3(signature = (at=None))]
+    fn expire_offers<'py>(
+        &self,
+        py: Python<'py>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let at = at_or_now(at)?;
+        let round = self
+            .write_detached(py, |c| c.expire_offers(at))?
+            .or_raise(py)?;
+        let d = PyDict::new(py);
+        d.set_item("expired", ids(round.expired))?;
+        d.set_item("promoted", ids(round.promoted))?;
+        Ok(d)
     }
 
     /// Approves a pending request of a moderated event: it gets a seat, or
@@ -204,8 +299,8 @@ impl PyCommunity {
             .map(PyRegistration::new)
     }
 
-    /// Checks a confirmed registrant in (on site or remote); checking in twice
-    /// keeps the first time.
+    /// Checks a confirmed registrant in (on site or remote), inside the
+    /// event's `check_in_window`; checking in twice keeps the first time.
     #[pyo3(signature = (registration_id, at=None))]
     fn check_in(
         &self,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
@@ -135,6 +135,43 @@ impl PyEvent {
         d.set_item("audiences", &a.audiences)?;
         d.set_item("replaces_policy", a.replaces_policy)?;
         Ok(d)
+    }
+
+    /// How long an offer of a freed seat holds it (a `timedelta`), or `None`
+    /// when a freed seat goes to the next in the waiting list at once.
+    #[getter]
+    fn waitlist_offer(&self) -> Option<TimeDelta> {
+        self.inner.waitlist_offers.map(|o| o.hold())
+    }
+    /// How long before the start offers stop (a `timedelta`; zero: at the
+    /// start), or `None` when the event makes no offers.
+    #[getter]
+    fn offer_cutoff(&self) -> Option<TimeDelta> {
+        self.inner.waitlist_offers.map(|o| o.cutoff())
+    }
+    /// The deadline of self-service cancellation as scheduled, or `None` (the
+    /// start).
+    #[getter]
+    fn cancellation_closes_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.cancellation_closes_at
+    }
+    /// Until when a registrant may cancel with their cancellation token: the
+    /// explicit deadline, else the start.
+    #[getter]
+    fn cancellation_deadline(&self) -> DateTime<Utc> {
+        self.inner.self_cancellation_deadline()
+    }
+    /// When check-in is possible: `(opens, closes)`, a day before the start
+    /// to a day after the end, both included.
+    #[getter]
+    fn check_in_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.inner.check_in_window()
+    }
+    /// When an offer made at `at` (default: now) would expire, or `None`
+    /// when the event makes no offers or its offer window has closed.
+    #[pyo3(signature = (at=None))]
+    fn offer_deadline(&self, at: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
+        Ok(self.inner.offer_deadline(at_or_now(at)?))
     }
 
     /// Whether a request arriving at `at` (default: now) is inside the state and window.

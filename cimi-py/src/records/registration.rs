@@ -52,7 +52,8 @@ impl PyRegistration {
         self.inner.mode.kind()
     }
     /// `"confirmed"`, `"waitlisted"`, `"pending"` (a moderated event's
-    /// request awaiting approval) or `"cancelled"`.
+    /// request awaiting approval), `"offered"` (a freed seat held until
+    /// `offer_expires_at`) or `"cancelled"`.
     #[getter]
     fn status(&self) -> &'static str {
         self.inner.status.kind()
@@ -86,12 +87,30 @@ impl PyRegistration {
     fn checked_in_at(&self) -> Option<DateTime<Utc>> {
         self.inner.checked_in_at
     }
+    /// When a freed seat was offered to it, or `None`.
+    #[getter]
+    fn offered_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.offered_at
+    }
+    /// When the offer expires (or expired), or `None`.
+    #[getter]
+    fn offer_expires_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.offer_expires_at
+    }
+    /// The person's cancellation token (`"<id>-<32 hex digits>"`, for the
+    /// link of a confirmation mail; `Community.cancel_by_token` takes it),
+    /// or `None` for a registration made before tokens existed. Not in the
+    /// `repr`.
+    #[getter]
+    fn cancel_token(&self) -> Option<String> {
+        self.inner.cancel_token().map(|t| t.as_str().to_owned())
+    }
     /// True when `register` found the live registration the person already had.
     #[getter]
     fn already_registered(&self) -> bool {
         self.already_registered
     }
-    /// Confirmed or waiting (not cancelled).
+    /// Not cancelled (confirmed, waiting, pending or offered).
     #[getter]
     fn is_live(&self) -> bool {
         self.inner.is_live()
