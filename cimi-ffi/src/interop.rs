@@ -7,7 +7,7 @@ use cimi_core::interop::{csv as ccsv, ical, mail};
 use crate::community::Community;
 use crate::convert::{event_id, id_i64, registration_id};
 use crate::error::CimiError;
-use crate::time::instant;
+use crate::time::{duration, instant};
 use crate::{Lang, RegistrationOutcome, RegistrationRequest};
 
 pub use cimi_core::interop::csv::CsvDialect;
@@ -65,14 +65,7 @@ impl IcalOptions {
         let Some(ms) = self.reminder_ms else {
             return Ok(options);
         };
-        let before = chrono::TimeDelta::try_milliseconds(ms).ok_or_else(|| {
-            CimiError::input(
-                "reminder_ms",
-                format!("{ms} ms is outside the supported range of durations"),
-                format!("{ms} ms est hors de l'intervalle des durées prises en charge"),
-            )
-        })?;
-        Ok(options.with_reminder(before))
+        Ok(options.with_reminder(duration(ms, "reminder_ms")?))
     }
 }
 

@@ -737,3 +737,291 @@ fn rescheduling_and_cancelling_raise_the_calendar_sequence() {
     assert!(cancel.contains("\r\nMETHOD:CANCEL\r\n") && cancel.contains("\r\nSEQUENCE:2\r\n"));
     assert!(!cancel.contains("VALARM"));
 }
+
+#[test]
+fn every_registration_status_crosses_both_ways() {
+    use cimi_core::registration::RegistrationStatus as S;
+    round_trip(&[
+        S::Confirmed,
+        S::Waitlisted,
+        S::Cancelled,
+        S::Pending,
+        S::Offered,
+    ]);
+}
+
+/// An event of `capacity` seats in 22 days offering freed seats for 48 hours.
+fn offering_event(c: &Community, capacity: i32) -> i64 {
+    let mut spec = event_spec(
+        EventKind::Workshop,
+        "Rust".into(),
+        T0 + 22 * DAY,
+        T0 + 22 * DAY + 7_200_000,
+        capacity,
+    );
+    spec.waitlist_offer_ms = Some(2 * DAY);
+    spec.offer_cutoff_ms = Some(DAY);
+    c.schedule_event(spec, T0).unwrap()
+}
+
+#[test]
+fn waitlist_offers_cross_as_milliseconds_and_are_accepted_declined_or_expired() {
+    let c = Community::cimi();
+    let ev = offering_event(&c, 1);
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!(
+        (e.waitlist_offer_ms, e.offer_cutoff_ms),
+        (Some(2 * DAY), Some(DAY))
+    );
+    let a = c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let b = c.register(ev, ask("b@interieur.gouv.fr"), T0).unwrap();
+    let d = c.register(ev, ask("d@interieur.gouv.fr"), T0).unwrap();
+
+    let cancel = c.cancel_registration(a, T0 + 1).unwrap();
+    assert_eq!(cancel.promoted, vec![b]);
+    let offered = c.registration(b).unwrap().unwrap();
+    assert_eq!(offered.status, RegistrationStatus::Offered);
+    assert_eq!(offered.seat, Some(Seat::OnSite));
+    assert_eq!(
+        (offered.offered_at_ms, offered.offer_expires_at_ms),
+        (Some(T0 + 1), Some(T0 + 1 + 2 * DAY))
+    );
+    let o = c.occupancy(ev).unwrap();
+    assert_eq!((o.on_site, o.offered, o.waiting), (1, 1, 1));
+
+    // Declined: the next in line is offered the seat.
+    let declined = c.decline_offer(b, T0 + 2).unwrap();
+    assert_eq!(declined.registration.status, RegistrationStatus::Cancelled);
+    assert_eq!(declined.promoted, vec![d]);
+    let e = c.accept_offer(b, T0 + 3).unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("invalid_state", "not_offered"));
+
+    // Too late to accept: refused, naming when it expired; expireOffers ends it.
+    let deadline = c
+        .registration(d)
+        .unwrap()
+        .unwrap()
+        .offer_expires_at_ms
+        .unwrap();
+    let e = c.accept_offer(d, deadline).unwrap_err();
+    assert_eq!(e.kind(), "offer_expired");
+    assert_eq!(
+        e.details().get("expired_at").map(String::as_str),
+        Some(instant_to_rfc3339(deadline).unwrap().as_str())
+    );
+    assert_eq!(
+        c.expire_offers(deadline).unwrap(),
+        OfferRound {
+            expired: vec![d],
+            promoted: vec![]
+        }
+    );
+    let expired = c.registration(d).unwrap().unwrap();
+    assert_eq!(
+        (expired.status, expired.cancelled_at_ms),
+        (RegistrationStatus::Cancelled, Some(deadline))
+    );
+    assert_eq!(c.occupancy(ev).unwrap().offered, 0);
+    assert_eq!(c.check_invariants().unwrap(), None);
+
+    // Accepted in time: confirmed.
+    let ev = offering_event(&c, 1);
+    let a = c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let b = c.register(ev, ask("b@interieur.gouv.fr"), T0).unwrap();
+    c.cancel_registration(a, T0).unwrap();
+    let accepted = c.accept_offer(b, T0 + DAY).unwrap();
+    assert_eq!(
+        (accepted.status, accepted.confirmed_at_ms),
+        (RegistrationStatus::Confirmed, Some(T0 + DAY))
+    );
+    assert_eq!(c.check_invariants().unwrap(), None);
+}
+
+#[test]
+fn waitlist_offer_durations_are_checked_by_the_core_or_refused_when_unrepresentable() {
+    let c = Community::cimi();
+    let spec = |hold: Option<i64>, cutoff: Option<i64>| {
+        let mut s = event_spec(EventKind::Workshop, "X".into(), T0 + DAY, T0 + DAY + 1, 1);
+        s.waitlist_offer_ms = hold;
+        s.offer_cutoff_ms = cutoff;
+        s
+    };
+    let field = |e: CimiError| e.details().get("field").cloned().unwrap_or_default();
+    // Out of the core's range: its invalid_input.
+    for (hold, cutoff) in [
+        (Some(1_000), None),
+        (Some(31 * DAY), None),
+        (Some(DAY), Some(366 * DAY)),
+        (Some(i64::MAX), None),
+    ] {
+        let e = c.schedule_event(spec(hold, cutoff), T0).unwrap_err();
+        assert_eq!(e.kind(), "invalid_input");
+        assert_eq!(field(e), "waitlist_offer", "{hold:?} {cutoff:?}");
+    }
+    // Beyond chrono's durations, or a cut-off without offers: named by the FFI.
+    let e = c
+        .schedule_event(spec(Some(i64::MIN), None), T0)
+        .unwrap_err();
+    assert_eq!(field(e), "waitlist_offer_ms");
+    let e = c
+        .schedule_event(spec(Some(DAY), Some(i64::MIN)), T0)
+        .unwrap_err();
+    assert_eq!(field(e), "offer_cutoff_ms");
+    let e = c.schedule_event(spec(None, Some(DAY)), T0).unwrap_err();
+    assert_eq!(field(e), "offer_cutoff_ms");
+    // Offers need the waiting list.
+    let mut s = spec(Some(DAY), None);
+    s.waitlist = false;
+    assert_eq!(
+        field(c.schedule_event(s, T0).unwrap_err()),
+        "waitlist_offer"
+    );
+    // None: no offers, read back as null.
+    let ev = c.schedule_event(spec(None, None), T0).unwrap();
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!((e.waitlist_offer_ms, e.offer_cutoff_ms), (None, None));
+    // A hold alone reads back with a zero cut-off (offers may run to the start).
+    let ev = c.schedule_event(spec(Some(DAY), None), T0).unwrap();
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!(
+        (e.waitlist_offer_ms, e.offer_cutoff_ms),
+        (Some(DAY), Some(0))
+    );
+}
+
+#[test]
+fn cancel_tokens_stay_out_of_records_and_cancel_until_the_deadline() {
+    let c = Community::cimi();
+    let mut spec = event_spec(
+        EventKind::Miditech,
+        "Kubernetes".into(),
+        T0 + 22 * DAY,
+        T0 + 22 * DAY + 7_200_000,
+        10,
+    );
+    spec.cancellation_closes_at_ms = Some(T0 + 20 * DAY);
+    let ev = c.schedule_event(spec, T0).unwrap();
+    let other = event(&c, 10);
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!(e.cancellation_closes_at_ms, Some(T0 + 20 * DAY));
+    assert_eq!(e.cancellation_deadline_ms, T0 + 20 * DAY);
+    assert_eq!(
+        c.event(other).unwrap().unwrap().cancellation_deadline_ms,
+        T0 + 22 * DAY
+    );
+
+    let a = c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let b = c.register(ev, ask("b@interieur.gouv.fr"), T0).unwrap();
+    let token = c.cancel_token(a).unwrap().unwrap();
+    let secret = token.split_once('-').unwrap().1.to_string();
+    assert!(token.starts_with(&format!("{a}-")) && secret.len() == 32);
+    assert_ne!(c.cancel_token(b).unwrap().unwrap(), token);
+    let shown = format!(
+        "{:?} {:?} {:?}",
+        c.registration(a).unwrap(),
+        c.all_registrations().unwrap(),
+        c.event(ev).unwrap()
+    );
+    assert!(!shown.contains(&secret));
+    assert_eq!(
+        c.cancel_token(999).unwrap_err().kind(),
+        "registration_not_found"
+    );
+
+    // Wrong, malformed and other-event tokens are refused alike, without echo.
+    let wrong = format!("{a}-{}", "0".repeat(32));
+    for (bad, event) in [
+        (wrong.as_str(), None),
+        ("n'importe quoi", None),
+        ("", Some(ev)),
+        (token.as_str(), Some(other)),
+    ] {
+        let e = c.cancel_by_token(bad.into(), event, T0).unwrap_err();
+        assert_eq!((e.family(), e.kind()), ("invalid_state", "invalid_token"));
+        assert!(e.details().is_empty());
+        assert!(!format!("{e:?}").contains(&secret));
+    }
+    assert!(c.cancel_by_token(token.clone(), Some(-1), T0).is_err());
+
+    let done = c.cancel_by_token(token.clone(), Some(ev), T0 + 1).unwrap();
+    assert_eq!(done.registration.status, RegistrationStatus::Cancelled);
+    // Used again: the same registration, unchanged, nobody promoted again.
+    let again = c.cancel_by_token(token.clone(), None, T0 + 2).unwrap();
+    assert_eq!(
+        (again.registration, again.promoted),
+        (done.registration.clone(), vec![])
+    );
+    assert!(!format!("{done:?}").contains(&secret));
+
+    let late = c.cancel_token(b).unwrap().unwrap();
+    let e = c.cancel_by_token(late, None, T0 + 20 * DAY).unwrap_err();
+    assert_eq!(e.kind(), "cancellation_closed");
+    assert_eq!(
+        e.details().get("closed_at").map(String::as_str),
+        Some(instant_to_rfc3339(T0 + 20 * DAY).unwrap().as_str())
+    );
+    // An organiser still may.
+    c.cancel_registration(b, T0 + 20 * DAY).unwrap();
+}
+
+#[test]
+fn check_in_is_refused_outside_the_window_the_event_reports() {
+    let c = Community::cimi();
+    let ev = event(&c, 10);
+    let r = c.register(ev, ask("a@interieur.gouv.fr"), T0).unwrap();
+    let e = c.event(ev).unwrap().unwrap();
+    assert_eq!(e.check_in_opens_at_ms, e.starts_at_ms - DAY);
+    assert_eq!(e.check_in_closes_at_ms, e.ends_at_ms + DAY);
+    let refused = c.check_in(r, e.check_in_opens_at_ms - 1).unwrap_err();
+    assert_eq!(refused.kind(), "check_in_outside_window");
+    assert_eq!(
+        refused.details().get("opens_at").map(String::as_str),
+        Some(instant_to_rfc3339(e.check_in_opens_at_ms).unwrap().as_str())
+    );
+    assert_eq!(
+        refused.details().get("closes_at").map(String::as_str),
+        Some(
+            instant_to_rfc3339(e.check_in_closes_at_ms)
+                .unwrap()
+                .as_str()
+        )
+    );
+    let late = c.check_in(r, e.check_in_closes_at_ms + 1).unwrap_err();
+    assert_eq!(late.kind(), "check_in_outside_window");
+    let checked = c.check_in(r, e.check_in_opens_at_ms).unwrap();
+    assert_eq!(checked.checked_in_at_ms, Some(e.check_in_opens_at_ms));
+}
+
+#[test]
+fn an_event_at_the_edge_of_the_range_of_instants_still_reads() {
+    // The core's `Event::check_in_window` overflows there (a panic, which
+    // would poison the community on every read of its events); the record
+    // clips the window to the range of instants instead.
+    let min = chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis();
+    let max = chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis();
+    let c = Community::cimi();
+    let early = c
+        .schedule_event(
+            event_spec(EventKind::Workshop, "X".into(), min, min + 1, 1),
+            T0,
+        )
+        .unwrap();
+    let late = c
+        .schedule_event(
+            event_spec(EventKind::Workshop, "X".into(), max - 1, max, 1),
+            T0,
+        )
+        .unwrap();
+    let e = c.event(early).unwrap().unwrap();
+    assert_eq!(
+        (e.check_in_opens_at_ms, e.check_in_closes_at_ms),
+        (min, min + 1 + DAY)
+    );
+    let e = c.event(late).unwrap().unwrap();
+    assert_eq!(
+        (e.check_in_opens_at_ms, e.check_in_closes_at_ms),
+        (max - 1 - DAY, max)
+    );
+    assert_eq!(c.events().unwrap().len(), 2);
+    assert_eq!(c.check_invariants().unwrap(), None);
+}

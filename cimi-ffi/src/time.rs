@@ -8,7 +8,7 @@
 //! convert from and to RFC 3339 text and from Europe/Paris civil time, the
 //! community's time zone.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
 
 use crate::error::CimiError;
 
@@ -20,6 +20,19 @@ pub(crate) fn instant(ms: i64, field: &str) -> Result<DateTime<Utc>, CimiError> 
             field,
             format!("{ms} ms is outside the supported range of instants"),
             format!("{ms} ms est hors de l'intervalle des instants pris en charge"),
+        )
+    })
+}
+
+/// Milliseconds → a duration (`reminderMs`, `waitlistOfferMs`…); a value
+/// beyond chrono's range is an `invalid_input` error naming the argument.
+/// Whether the duration makes sense is the core's to judge.
+pub(crate) fn duration(ms: i64, field: &str) -> Result<TimeDelta, CimiError> {
+    TimeDelta::try_milliseconds(ms).ok_or_else(|| {
+        CimiError::input(
+            field,
+            format!("{ms} ms is outside the supported range of durations"),
+            format!("{ms} ms est hors de l'intervalle des durées prises en charge"),
         )
     })
 }

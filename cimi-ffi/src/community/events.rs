@@ -5,6 +5,8 @@
 //! `EventSpec`, `Admission`, `Venue`, `RemoteBroadcast`, `ProgramItem`,
 //! `Speaker`, `Resource`, `Report`, `EventKind`, `EventState`, `ItemKind`,
 //! `ResourceKind`) and the top-level `eventSpec` (Java: `Cimi.eventSpec`).
+//! Waitlist offers, the self-cancellation deadline and the check-in window
+//! are fields of `EventSpec` and `Event`.
 
 use std::collections::HashMap;
 
@@ -13,7 +15,7 @@ use cimi_core::event as ce;
 use crate::community::Community;
 use crate::convert::{self, count_i32, count_u32, id_i64, ids_out, quotas_in, quotas_out};
 use crate::error::CimiError;
-use crate::time::{instant, millis, opt_instant, opt_millis};
+use crate::time::{duration, instant, millis, opt_instant, opt_millis};
 
 pub use cimi_core::event::EventKind;
 pub use cimi_core::event::EventState;
@@ -311,8 +313,10 @@ impl From<&ce::Admission> for Admission {
 
 /// What is needed to schedule an event. [`crate::event_spec`] makes one with
 /// the defaults (open at once, no window, waiting list, no quota, no venue,
-/// no broadcast, empty program, the statutes' admission, not moderated); Java: `new EventSpecBuilder(kind, title,
-/// start, end, capacity)` starts from it, with fluent setters and `build()`.
+/// no broadcast, empty program, the statutes' admission, not moderated, no
+/// waitlist offers, self-cancellation until the start); Java: `new
+/// EventSpecBuilder(kind, title, start, end, capacity)` starts from it, with
+/// fluent setters and `build()`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EventSpec {
     /// Kind.
@@ -349,6 +353,32 @@ pub struct EventSpec {
     /// seat or a place in the waiting list. Default `false`.
     #[uniffi(default = false)]
     pub moderated: bool,
+    /// Offer freed seats instead of giving them at once (the core's
+    /// `WaitlistOffers`): when a seat frees, the earliest waiting
+    /// registration whose audience has room gets status `OFFERED`, holding
+    /// the seat this many milliseconds (the core keeps it to the second;
+    /// from one minute to 30 days), shortened so that it never runs past
+    /// `offerCutoffMs` before the start; it answers with
+    /// `Community.acceptOffer` or `declineOffer`, and an offer left
+    /// unanswered expires (`expireOffers`). `null` (default): a freed seat is
+    /// given at once. Needs `waitlist`; out of range or without a waiting
+    /// list: `CimiException.InvalidInput`, field `waitlist_offer`.
+    #[uniffi(default = None)]
+    pub waitlist_offer_ms: Option<i64>,
+    /// With `waitlistOfferMs`: no offer runs past this many milliseconds
+    /// before the start (the core keeps it to the second; at most 365 days);
+    /// once that window has closed, a freed seat is given at once. `null`
+    /// (default): offers may run until the start. Given without
+    /// `waitlistOfferMs`: `CimiException.InvalidInput`, field
+    /// `offer_cutoff_ms`.
+    #[uniffi(default = None)]
+    pub offer_cutoff_ms: Option<i64>,
+    /// Until when registrants may cancel by themselves with their
+    /// cancellation token (`Community.cancelByToken`; organisers still may
+    /// after it with `cancelRegistration`). `null` (default): until the
+    /// start.
+    #[uniffi(default = None)]
+    pub cancellation_closes_at_ms: Option<i64>,
 }
 
 impl EventSpec {
@@ -375,6 +405,25 @@ impl EventSpec {
         spec.draft = self.draft;
         spec.admission = self.admission.into_core()?;
         spec.moderated = self.moderated;
+        spec.waitlist_offers = match (self.waitlist_offer_ms, self.offer_cutoff_ms) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(CimiError::input(
+                    "offer_cutoff_ms",
+                    "a cut-off needs waitlist offers (waitlist_offer_ms)",
+                    "une limite avant le début suppose des offres de places (waitlist_offer_ms)",
+                ));
+            }
+            (Some(hold), cutoff) => {
+                let offers = ce::WaitlistOffers::new(duration(hold, "waitlist_offer_ms")?);
+                Some(match cutoff {
+                    Some(cutoff) => offers.with_cutoff(duration(cutoff, "offer_cutoff_ms")?),
+                    None => offers,
+                })
+            }
+        };
+        spec.cancellation_closes_at =
+            opt_instant(self.cancellation_closes_at_ms, "cancellation_closes_at_ms")?;
         Ok(spec)
     }
 }
@@ -427,10 +476,26 @@ pub struct Event {
     pub admission: Admission,
     /// Whether each request waits for an organiser's approval.
     pub moderated: bool,
+    /// How long an offer of a freed seat holds it (to the second); `null`:
+    /// the event makes no offers (a freed seat is given at once).
+    pub waitlist_offer_ms: Option<i64>,
+    /// With offers: how long before the start they stop (`0`: they may run
+    /// until the start); `null` without offers.
+    pub offer_cutoff_ms: Option<i64>,
+    /// Until when registrants may cancel by themselves, if set explicitly.
+    pub cancellation_closes_at_ms: Option<i64>,
+    /// When registrants' own cancellation (`Community.cancelByToken`)
+    /// actually closes: the explicit deadline, else the start.
+    pub cancellation_deadline_ms: i64,
+    /// When check-in opens (`Community.checkIn`): a day before the start.
+    pub check_in_opens_at_ms: i64,
+    /// When check-in closes: a day after the end (both bounds included).
+    pub check_in_closes_at_ms: i64,
 }
 
 impl From<&ce::Event> for Event {
     fn from(e: &ce::Event) -> Self {
+        let (check_in_opens, check_in_closes) = e.check_in_window();
         Event {
             id: id_i64(e.id.get()),
             kind: e.kind,
@@ -453,13 +518,20 @@ impl From<&ce::Event> for Event {
             revision: count_i32(e.revision),
             admission: (&e.admission).into(),
             moderated: e.moderated,
+            waitlist_offer_ms: e.waitlist_offers.map(|o| o.hold().num_milliseconds()),
+            offer_cutoff_ms: e.waitlist_offers.map(|o| o.cutoff().num_milliseconds()),
+            cancellation_closes_at_ms: opt_millis(e.cancellation_closes_at),
+            cancellation_deadline_ms: millis(e.self_cancellation_deadline()),
+            check_in_opens_at_ms: millis(check_in_opens),
+            check_in_closes_at_ms: millis(check_in_closes),
         }
     }
 }
 
 /// An event spec with the defaults: open for registration at once, no window,
 /// a waiting list, no quota, no venue, no broadcast, an empty program, the
-/// statutes' admission, not moderated. Change
+/// statutes' admission, not moderated, no waitlist offers, self-cancellation
+/// until the start. Change
 /// its fields before `Community.scheduleEvent` (Java: `spec.setVenue(…)`).
 #[uniffi::export]
 pub fn event_spec(
@@ -485,6 +557,9 @@ pub fn event_spec(
         draft: false,
         admission: Admission::default(),
         moderated: false,
+        waitlist_offer_ms: None,
+        offer_cutoff_ms: None,
+        cancellation_closes_at_ms: None,
     }
 }
 

@@ -18,7 +18,7 @@
 //! | [`statutes`] | `statutes`, `statutesJson`, `replaceStatutesJson`, `checkStatutes` |
 //! | [`members`] | `members`, `member`, `addMember`, `updateProfile`, consents, bureau, `memberStatus` |
 //! | [`events`] | `scheduleEvent`, `event(s)`, capacity, quotas, program, venue, broadcast, window, transitions |
-//! | [`registrations`] | `register`, `registerOutcome`, `registerMany`, `cancelRegistration`, `checkIn`, `occupancy`, `attendance`… |
+//! | [`registrations`] | `register`, `registerOutcome`, `registerMany`, `cancelRegistration`, `acceptOffer`, `cancelByToken`, `checkIn`, `occupancy`, `attendance`… |
 //! | [`help`] | entraide: `askHelp`, `referHelp`, `suggestHelpers`… |
 //! | [`watch`] | veille: channels, watch items, `digest` |
 //! | [`document`] | `fromJson`, `load`, `toJson`, `save` |

@@ -1,11 +1,12 @@
 //! The registration engine: register (one request or a batch), approve or
 //! reject the requests of a moderated event, cancel and promote the waiting
-//! list, check in, occupancy and attendance (the core's
+//! list, offers of freed seats (accept, decline, expire), cancellation by the
+//! registrant's token, check in, occupancy and attendance (the core's
 //! `community/registrations.rs`), with their records and enums
 //! (`RegistrationRequest`, `Registration`, `RegistrationOutcome`,
-//! `RegistrationAttempt`, `Cancellation`, `Occupancy`, `AttendanceMode`,
-//! `RegistrationStatus`, `Seat`, `Attendance`, `Field`) and the top-level
-//! `registrationRequest` (Java: `Cimi.registrationRequest`).
+//! `RegistrationAttempt`, `Cancellation`, `OfferRound`, `Occupancy`,
+//! `AttendanceMode`, `RegistrationStatus`, `Seat`, `Attendance`, `Field`) and
+//! the top-level `registrationRequest` (Java: `Cimi.registrationRequest`).
 
 use std::collections::HashMap;
 
@@ -43,10 +44,14 @@ pub enum RegistrationStatus {
     Confirmed,
     /// Waiting for a seat.
     Waitlisted,
-    /// Cancelled by the registrant, an organiser, or rejected by moderation.
+    /// Cancelled by the registrant or an organiser, rejected by moderation,
+    /// or an offer of a seat declined or expired.
     Cancelled,
     /// Waiting for an organiser's approval (a moderated event).
     Pending,
+    /// Offered a freed seat, held until `offerExpiresAtMs` (an event with
+    /// waitlist offers): `Community.acceptOffer` or `declineOffer`.
+    Offered,
 }
 
 /// Where a confirmed registrant attends.
@@ -160,6 +165,9 @@ pub fn registration_request(email: String) -> RegistrationRequest {
 }
 
 /// A registration of a member for an event.
+///
+/// Its cancellation token is not a field (records print every field, and
+/// logs print records): read it with `Community.cancelToken(id)`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Registration {
     /// Identifier, also the rank in the order of arrival.
@@ -198,6 +206,10 @@ pub struct Registration {
     pub rejection_message: Option<String>,
     /// The same in French.
     pub rejection_message_fr: Option<String>,
+    /// When a freed seat was offered to it (an event with waitlist offers).
+    pub offered_at_ms: Option<i64>,
+    /// When that offer expires (status `OFFERED` until then) or expired.
+    pub offer_expires_at_ms: Option<i64>,
 }
 
 impl From<&cr::Registration> for Registration {
@@ -219,6 +231,8 @@ impl From<&cr::Registration> for Registration {
             rejection: r.rejection.as_deref().map(str::to_string),
             rejection_message: r.rejection_message(cimi_core::Lang::En),
             rejection_message_fr: r.rejection_message(cimi_core::Lang::Fr),
+            offered_at_ms: opt_millis(r.offered_at),
+            offer_expires_at_ms: opt_millis(r.offer_expires_at),
         }
     }
 }
@@ -257,7 +271,8 @@ pub struct RegistrationAttempt {
 pub struct Cancellation {
     /// The cancelled registration.
     pub registration: Registration,
-    /// Registrations promoted to a seat because of it, in order.
+    /// Registrations promoted to a seat because of it (or offered one, for
+    /// an event with waitlist offers), in order.
     pub promoted: Vec<i64>,
 }
 
@@ -270,13 +285,33 @@ impl From<cc::Cancellation> for Cancellation {
     }
 }
 
+/// What a pass over the open offers did (`Community.expireOffers`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OfferRound {
+    /// Offers whose deadline had passed, now cancelled.
+    pub expired: Vec<i64>,
+    /// Registrations promoted or offered a seat in their place, in order.
+    pub promoted: Vec<i64>,
+}
+
+impl From<cc::OfferRound> for OfferRound {
+    fn from(r: cc::OfferRound) -> Self {
+        OfferRound {
+            expired: ids_out(&r.expired),
+            promoted: ids_out(&r.promoted),
+        }
+    }
+}
+
 /// How full an event is.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Occupancy {
     /// Seats on site.
     pub capacity: i32,
-    /// Seats taken.
+    /// Seats taken (confirmed, or held by an open offer).
     pub on_site: i32,
+    /// Seats held by open offers (included in `onSite`).
+    pub offered: i32,
     /// Remote places taken.
     pub remote: i32,
     /// Registrations waiting for a seat (including remote ones waiting).
@@ -290,6 +325,7 @@ impl From<cc::Occupancy> for Occupancy {
         Occupancy {
             capacity: count_i32(o.capacity),
             on_site: count_i32(o.on_site),
+            offered: count_i32(o.offered),
             remote: count_i32(o.remote),
             waiting: count_i32(o.waiting),
             on_site_by_audience: quotas_out(&o.on_site_by_audience),
@@ -400,8 +436,85 @@ impl Community {
         self.write(|c| c.reject(id, &reason, at).map(|r| (&r).into()))
     }
 
+    /// Accepts the seat offered to a registration (status `OFFERED`): it is
+    /// confirmed on site and returned. Not offered (or already answered):
+    /// `CimiException.InvalidState`, kind `not_offered`; at or after the
+    /// offer's deadline: kind `offer_expired` (details `expired_at`),
+    /// changing nothing (the next operation on the event expires it).
+    pub fn accept_offer(
+        &self,
+        registration_id: i64,
+        at_ms: i64,
+    ) -> Result<Registration, CimiError> {
+        let id = convert::registration_id(registration_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.accept_offer(id, at).map(|r| (&r).into()))
+    }
+
+    /// Declines the seat offered to a registration: it is cancelled and the
+    /// seat goes to the next in line (an offer to them, or the seat once the
+    /// offer window has closed; listed in `promoted`). Same errors as
+    /// `acceptOffer`.
+    pub fn decline_offer(
+        &self,
+        registration_id: i64,
+        at_ms: i64,
+    ) -> Result<Cancellation, CimiError> {
+        let id = convert::registration_id(registration_id)?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.decline_offer(id, at).map(Into::into))
+    }
+
+    /// Expires every offer whose deadline is at or before `at_ms` (each
+    /// cancelled at its deadline) and gives the seats freed to the next in
+    /// line: the organisers' periodic job. Every other operation on an event
+    /// does the same for that event first, so none sees an expired offer as
+    /// open.
+    pub fn expire_offers(&self, at_ms: i64) -> Result<OfferRound, CimiError> {
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.expire_offers(at).map(Into::into))
+    }
+
+    /// The registrant's cancellation token (`"<id>-<32 hex digits>"`), to put
+    /// in the link of a confirmation mail, for `cancelByToken`; `null` for a
+    /// registration made before tokens existed. An unknown registration is
+    /// `CimiException.NotFound`. It is a secret: it is not a field of
+    /// `Registration`, so that printing a record never shows it; do not log
+    /// it.
+    pub fn cancel_token(&self, registration_id: i64) -> Result<Option<String>, CimiError> {
+        let id = convert::registration_id(registration_id)?;
+        self.read(|c| {
+            let r = c.registration(id).ok_or(cimi_core::Error::NotFound {
+                entity: cimi_core::error::Entity::Registration,
+                id: id.get(),
+            })?;
+            Ok(r.cancel_token().map(|t| t.as_str().to_string()))
+        })
+    }
+
+    /// Cancels a registration with the registrant's cancellation token (see
+    /// `cancelToken`), as `cancelRegistration` does, until the event's
+    /// `cancellationDeadlineMs` (then `CimiException.InvalidState`, kind
+    /// `cancellation_closed`, details `closed_at`). With `event_id`, a token
+    /// of another event's registration is refused. A token that is
+    /// malformed, wrong or of another event is refused alike
+    /// (`InvalidState`, kind `invalid_token`, no details: neither the error
+    /// nor its message repeats the token); a token used again answers as the
+    /// first time and changes nothing.
+    pub fn cancel_by_token(
+        &self,
+        token: String,
+        event_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<Cancellation, CimiError> {
+        let event = event_id.map(convert::event_id).transpose()?;
+        let at = instant(at_ms, "at_ms")?;
+        self.write(|c| c.cancel_by_token(&token, event, at).map(Into::into))
+    }
+
     /// Cancels a registration; the seat goes to the earliest waiting
-    /// registration whose audience has room (listed in `promoted`).
+    /// registration whose audience has room (listed in `promoted`; for an
+    /// event with waitlist offers, it is offered to them first).
     /// Cancelling twice answers the same.
     pub fn cancel_registration(
         &self,
@@ -413,7 +526,11 @@ impl Community {
         self.write(|c| c.cancel_registration(id, at).map(Into::into))
     }
 
-    /// Checks a confirmed registrant in (checking in twice keeps the first time).
+    /// Checks a confirmed registrant in (checking in twice keeps the first
+    /// time), inside the event's check-in window (`checkInOpensAtMs` to
+    /// `checkInClosesAtMs`: from a day before the start to a day after the
+    /// end); outside it, `CimiException.InvalidState` with kind
+    /// `check_in_outside_window` (details `opens_at`, `closes_at`).
     pub fn check_in(&self, registration_id: i64, at_ms: i64) -> Result<Registration, CimiError> {
         let id = convert::registration_id(registration_id)?;
         let at = instant(at_ms, "at_ms")?;

@@ -201,6 +201,42 @@ def test_moderation_admission_and_calendar_updates():
     assert c.check_invariants() is None
 
 
+def test_offers_tokens_and_check_in_window():
+    now = cimi.now_ms()
+    c = cimi.Community.cimi()
+    start = now + 10 * DAY
+    spec = cimi.event_spec(cimi.EventKind.WORKSHOP, "Rust", start, start + 2 * 3600 * 1000, 1)
+    assert spec.waitlist_offer_ms is None and spec.cancellation_closes_at_ms is None  # record defaults
+    spec.waitlist_offer_ms = 2 * DAY
+    spec.cancellation_closes_at_ms = start - DAY
+    ev = c.schedule_event(spec, now)
+    e = c.event(ev)
+    assert (e.waitlist_offer_ms, e.offer_cutoff_ms, e.cancellation_deadline_ms) == (2 * DAY, 0, start - DAY)
+    assert e.check_in_opens_at_ms == start - DAY
+    a = c.register(ev, ask("alice@interieur.gouv.fr"), now)
+    b = c.register(ev, ask("bob@interieur.gouv.fr"), now)
+    token = c.cancel_token(a)
+    assert token.startswith(f"{a}-") and token.split("-")[1] not in repr(c.registration(a))
+    try:
+        c.cancel_by_token(f"{a}-" + "0" * 32, None, now)
+    except cimi.CimiError.InvalidState as err:
+        assert err.kind == "invalid_token"
+    else:
+        raise AssertionError("expected invalid_token")
+    assert c.cancel_by_token(token, ev, now).promoted == [b]
+    offered = c.registration(b)
+    assert offered.status == cimi.RegistrationStatus.OFFERED and offered.offer_expires_at_ms == now + 2 * DAY
+    assert c.occupancy(ev).offered == 1
+    assert c.accept_offer(b, now + 1).status == cimi.RegistrationStatus.CONFIRMED
+    assert c.expire_offers(now + 3 * DAY) == cimi.OfferRound(expired=[], promoted=[])
+    try:
+        c.check_in(b, now)
+    except cimi.CimiError.InvalidState as err:
+        assert err.kind == "check_in_outside_window" and set(err.details) == {"opens_at", "closes_at"}
+    else:
+        raise AssertionError("expected check_in_outside_window")
+    assert c.check_invariants() is None
+
 def test_time_helpers():
     ms = cimi.paris_instant_ms(2017, 12, 12, 12, 30)
     assert cimi.instant_to_rfc3339(ms) == "2017-12-12T11:30:00.000Z"

@@ -95,9 +95,20 @@ class RegistrationRequestBuilder(email: String) {
  *
  * It starts from [eventSpec] (open at once, no registration window, a waiting
  * list, no quota, no venue, no broadcast, an empty program, the statutes'
- * admission, not moderated); the core checks the spec when it is scheduled
- * (an end not after the start is refused with kind `end_not_after_start`, an
- * address pattern it cannot read with kind `invalid_input`).
+ * admission, not moderated, no waitlist offers, self-cancellation until the
+ * start); the core checks the spec when it is scheduled (an end not after the
+ * start is refused with kind `end_not_after_start`, an address pattern it
+ * cannot read or an offer hold out of range with kind `invalid_input`).
+ *
+ * An event offering freed seats, whose registrants cancel by themselves up to
+ * two days before:
+ *
+ * ```java
+ * EventSpec spec = new EventSpecBuilder(EventKind.WORKSHOP, "Rust", start, end, 20)
+ *         .waitlistOffer(Duration.ofHours(48)).offerCutoff(Duration.ofDays(1))
+ *         .cancellationClosesAt(start.minus(Duration.ofDays(2)))
+ *         .build();
+ * ```
  */
 class EventSpecBuilder private constructor(private val spec: EventSpec) {
     /**
@@ -174,6 +185,41 @@ class EventSpecBuilder private constructor(private val spec: EventSpec) {
      * or a place in the waiting list (default `false`).
      */
     fun moderated(moderated: Boolean): EventSpecBuilder = apply { spec.moderated = moderated }
+
+    /**
+     * Offers freed seats instead of giving them at once: the next in line is
+     * offered the seat (status `OFFERED`), held this many milliseconds, and
+     * answers with `Community.acceptOffer` or `declineOffer` (`null`, the
+     * default: no offers). The core keeps it to the second and accepts one
+     * minute to 30 days; offers need the waiting list.
+     */
+    fun waitlistOfferMs(holdMs: Long?): EventSpecBuilder = apply { spec.waitlistOfferMs = holdMs }
+
+    /** Offers freed seats, each held this long (`Duration.toMillis()`), or none (`null`). */
+    fun waitlistOffer(hold: Duration?): EventSpecBuilder = waitlistOfferMs(hold?.toMillis())
+
+    /**
+     * With offers: no offer runs past this many milliseconds before the
+     * start; after that a freed seat is given at once (`null`, the default:
+     * offers may run until the start). Without offers the core's spec is
+     * refused (`invalid_input`, field `offer_cutoff_ms`).
+     */
+    fun offerCutoffMs(cutoffMs: Long?): EventSpecBuilder = apply { spec.offerCutoffMs = cutoffMs }
+
+    /** With offers: no offer runs past this long before the start (`null`: until the start). */
+    fun offerCutoff(cutoff: Duration?): EventSpecBuilder = offerCutoffMs(cutoff?.toMillis())
+
+    /**
+     * Sets until when registrants may cancel by themselves with their
+     * cancellation token (`Community.cancelByToken`), in ms since the epoch
+     * (`null`, the default: until the start). Organisers still may after it.
+     */
+    fun cancellationClosesAtMs(closesAtMs: Long?): EventSpecBuilder =
+        apply { spec.cancellationClosesAtMs = closesAtMs }
+
+    /** Sets until when registrants may cancel by themselves (`null`: until the start). */
+    fun cancellationClosesAt(closesAt: Instant?): EventSpecBuilder =
+        cancellationClosesAtMs(closesAt?.toEpochMilli())
 
     /** A new spec with the fields set so far. */
     fun build(): EventSpec = spec.copy(

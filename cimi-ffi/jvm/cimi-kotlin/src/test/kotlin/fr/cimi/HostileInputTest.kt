@@ -32,9 +32,12 @@ import kotlin.test.assertTrue
  *
  * Each argument is varied one at a time from a plausible baseline (valid
  * identifiers of a fresh community holding an event, a registration, a
- * member, a help request and a watch item, and a moderated event with a
- * pending registration for `approve` and `reject`), so the calls reach past
- * the first check. Every call must either succeed, after which the community
+ * member, a help request and a watch item, a moderated event with a
+ * pending registration for `approve` and `reject`, an event offering freed
+ * seats with an offered registration for `acceptOffer` and `declineOffer`,
+ * the registration's cancellation token for `cancelByToken`, and an instant
+ * inside the check-in window for `checkIn`), so the calls reach past the
+ * first check. Every call must either succeed, after which the community
  * still holds its invariants, or throw a [CimiException] other than
  * `Internal` (a panic or a poisoned lock would be `Internal`); a
  * `NullPointerException` is accepted only from Kotlin's null checks when a
@@ -86,6 +89,18 @@ class HostileInputTest {
             ask("bob@interieur.gouv.fr"),
             T0,
         )
+
+        /** A registration offered a freed seat (an event with offers): what `acceptOffer` and `declineOffer` take. */
+        val offered: Long = run {
+            val offering = c.scheduleEvent(etatPlateforme(capacity = 1).apply { waitlistOfferMs = 2 * DAY }, T0)
+            val first = c.register(offering, ask("carol@interieur.gouv.fr"), T0)
+            val next = c.register(offering, ask("dan@interieur.gouv.fr"), T0)
+            c.cancelRegistration(first, T0)
+            next
+        }
+
+        /** The cancellation token of [registration], for `cancelByToken`. */
+        val token: String = c.cancelToken(registration)!!
 
         override fun close() = c.close()
     }
@@ -192,6 +207,7 @@ class HostileInputTest {
         name == "audience" || name == "audiences" -> fixed("interieur", "interieur")
         name == "allowed" -> fixed("pattern", "*@*.gouv.fr")
         name == "reason" -> fixed("reason", "Atelier complet")
+        name == "token" -> Arg("cancel token", false, false) { it.token }
         name == "actor" -> fixed("actor", "inscriptions-web")
         name == "link" || name == "url" -> fixed("url", "https://www.example.org/")
         name == "text" && function == "instantFromRfc3339" -> fixed("rfc3339", "2017-12-12T11:30:00Z")
@@ -235,7 +251,13 @@ class HostileInputTest {
 
     private fun baselineLong(name: String, function: String, f: Fixture?): Long = when (name) {
         "eventId" -> f!!.event
-        "registrationId" -> if (function == "approve" || function == "reject") f!!.pending else f!!.registration
+        "registrationId" -> when (function) {
+            "approve", "reject" -> f!!.pending
+            "acceptOffer", "declineOffer" -> f!!.offered
+            else -> f!!.registration
+        }
+        // Check-in is open from a day before the start to a day after the end.
+        "atMs" -> if (function == "checkIn") parisInstantMs(2017, 12, 12, 12, 30) else T0
         "memberId", "excludeMemberId" -> f!!.member
         "helpRequestId" -> f!!.help
         "watchItemId" -> f!!.watch
