@@ -858,7 +858,7 @@ fn waitlist_offer_durations_are_checked_by_the_core_or_refused_when_unrepresenta
         assert_eq!(e.kind(), "invalid_input");
         assert_eq!(field(e), "waitlist_offer", "{hold:?} {cutoff:?}");
     }
-    // Beyond chrono's durations, or a cut-off without offers: named by the FFI.
+    // Beyond chrono's durations: named by the FFI's fields.
     let e = c
         .schedule_event(spec(Some(i64::MIN), None), T0)
         .unwrap_err();
@@ -867,8 +867,9 @@ fn waitlist_offer_durations_are_checked_by_the_core_or_refused_when_unrepresenta
         .schedule_event(spec(Some(DAY), Some(i64::MIN)), T0)
         .unwrap_err();
     assert_eq!(field(e), "offer_cutoff_ms");
+    // A cut-off without offers: refused by the core, as in Python.
     let e = c.schedule_event(spec(None, Some(DAY)), T0).unwrap_err();
-    assert_eq!(field(e), "offer_cutoff_ms");
+    assert_eq!(field(e), "offer_cutoff");
     // Offers need the waiting list.
     let mut s = spec(Some(DAY), None);
     s.waitlist = false;

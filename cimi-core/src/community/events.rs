@@ -9,7 +9,7 @@ use crate::change::{Action, Record};
 use crate::error::{Error, StateError};
 use crate::event::{
     Admission, Event, EventSpec, EventState, ProgramItem, RemoteBroadcast, Report, Resource,
-    ResourceKind, Schedule, Venue,
+    ResourceKind, Schedule, Venue, WaitlistOffers,
 };
 use crate::i18n::Lang;
 use crate::ids::{EventId, RegistrationId};
@@ -74,6 +74,46 @@ impl Admission {
                     })
             })
             .collect()
+    }
+}
+
+/// Offers read from separate settings, in the engine's error type.
+impl WaitlistOffers {
+    /// The offers an event asks for with an optional hold and an optional
+    /// cut-off (what a binding or a form receives): none without a hold; a
+    /// cut-off without a hold is an `invalid_input` error on `offer_cutoff`
+    /// (it would shorten nothing). The values themselves are judged when the
+    /// event is scheduled.
+    ///
+    /// ```
+    /// use chrono::Duration;
+    /// use cimi_core::event::WaitlistOffers;
+    /// assert!(WaitlistOffers::from_settings(None, None)?.is_none());
+    /// let o = WaitlistOffers::from_settings(Some(Duration::hours(48)), None)?.unwrap();
+    /// assert_eq!(o.cutoff(), Duration::zero());
+    /// let e = WaitlistOffers::from_settings(None, Some(Duration::hours(1))).unwrap_err();
+    /// assert_eq!(e.kind(), "invalid_input");
+    /// # Ok::<(), cimi_core::Error>(())
+    /// ```
+    pub fn from_settings(
+        hold: Option<chrono::TimeDelta>,
+        cutoff: Option<chrono::TimeDelta>,
+    ) -> Result<Option<WaitlistOffers>, Error> {
+        match (hold, cutoff) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(Error::input(
+                "offer_cutoff",
+                "a cut-off needs waitlist offers (a hold)",
+                "une limite avant le début suppose des offres de places (un délai)",
+            )),
+            (Some(hold), cutoff) => {
+                let offers = WaitlistOffers::new(hold);
+                Ok(Some(match cutoff {
+                    Some(c) => offers.with_cutoff(c),
+                    None => offers,
+                }))
+            }
+        }
     }
 }
 

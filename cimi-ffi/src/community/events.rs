@@ -370,7 +370,7 @@ pub struct EventSpec {
     /// once that window has closed, a freed seat is given at once. `null`
     /// (default): offers may run until the start. Given without
     /// `waitlistOfferMs`: `CimiException.InvalidInput`, field
-    /// `offer_cutoff_ms`.
+    /// `offer_cutoff`.
     #[uniffi(default = None)]
     pub offer_cutoff_ms: Option<i64>,
     /// Until when registrants may cancel by themselves with their
@@ -405,23 +405,14 @@ impl EventSpec {
         spec.draft = self.draft;
         spec.admission = self.admission.into_core()?;
         spec.moderated = self.moderated;
-        spec.waitlist_offers = match (self.waitlist_offer_ms, self.offer_cutoff_ms) {
-            (None, None) => None,
-            (None, Some(_)) => {
-                return Err(CimiError::input(
-                    "offer_cutoff_ms",
-                    "a cut-off needs waitlist offers (waitlist_offer_ms)",
-                    "une limite avant le début suppose des offres de places (waitlist_offer_ms)",
-                ));
-            }
-            (Some(hold), cutoff) => {
-                let offers = ce::WaitlistOffers::new(duration(hold, "waitlist_offer_ms")?);
-                Some(match cutoff {
-                    Some(cutoff) => offers.with_cutoff(duration(cutoff, "offer_cutoff_ms")?),
-                    None => offers,
-                })
-            }
-        };
+        spec.waitlist_offers = ce::WaitlistOffers::from_settings(
+            self.waitlist_offer_ms
+                .map(|ms| duration(ms, "waitlist_offer_ms"))
+                .transpose()?,
+            self.offer_cutoff_ms
+                .map(|ms| duration(ms, "offer_cutoff_ms"))
+                .transpose()?,
+        )?;
         spec.cancellation_closes_at =
             opt_instant(self.cancellation_closes_at_ms, "cancellation_closes_at_ms")?;
         Ok(spec)

@@ -93,34 +93,6 @@ fn admission(
     })
 }
 
-/// How an event offers freed seats, from `waitlist_offer` (the hold of an
-/// offer) and `offer_cutoff` (a `timedelta` each, or `None`); the core
-/// judges the values. A cut-off alone has nothing to shorten: refused.
-fn waitlist_offers(
-    py: Python<'_>,
-    waitlist_offer: Option<&Bound<'_, PyAny>>,
-    offer_cutoff: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<WaitlistOffers>> {
-    let hold = opt_to_delta(waitlist_offer, "waitlist_offer")?;
-    let cutoff = opt_to_delta(offer_cutoff, "offer_cutoff")?;
-    match (hold, cutoff) {
-        (Some(hold), cutoff) => {
-            let offers = WaitlistOffers::new(hold);
-            Ok(Some(match cutoff {
-                Some(cutoff) => offers.with_cutoff(cutoff),
-                None => offers,
-            }))
-        }
-        (None, Some(_)) => Err(invalid_argument(
-            py,
-            "offer_cutoff",
-            "needs waitlist_offer (how long an offer holds its seat)".into(),
-            "suppose waitlist_offer (combien de temps une offre garde sa place)".into(),
-        )),
-        (None, None) => Ok(None),
-    }
-}
-
 #[pymethods]
 impl PyCommunity {
     /// Schedules an event and returns its id. It accepts registrations at once
@@ -188,7 +160,11 @@ impl PyCommunity {
         spec.draft = draft;
         spec.moderated = moderated;
         spec.admission = admission(py, allowed, audiences, replace_policy)?;
-        spec.waitlist_offers = waitlist_offers(py, waitlist_offer, offer_cutoff)?;
+        spec.waitlist_offers = WaitlistOffers::from_settings(
+            opt_to_delta(waitlist_offer, "waitlist_offer")?,
+            opt_to_delta(offer_cutoff, "offer_cutoff")?,
+        )
+        .or_raise(py)?;
         spec.cancellation_closes_at = opt_to_utc(cancellation_deadline, "cancellation_deadline")?;
         let at = at_or_now(at)?;
         self.apply(py, |c| c.schedule_event(spec, at))

@@ -184,11 +184,11 @@ class OffersTest {
                 c.scheduleEvent(etatPlateforme().apply { waitlistOfferMs = DAY; waitlist = false }, T0)
             }
             assertEquals(mapOf("field" to "waitlist_offer"), noList.details)
-            // A cut-off alone cannot be given to the core: refused, naming the field.
+            // A cut-off alone: refused by the core, naming its field (as in Python).
             val cutoffAlone = assertThrows<CimiException.InvalidInput> {
                 c.scheduleEvent(etatPlateforme().apply { offerCutoffMs = DAY }, T0)
             }
-            assertEquals(mapOf("field" to "offer_cutoff_ms"), cutoffAlone.details)
+            assertEquals(mapOf("field" to "offer_cutoff"), cutoffAlone.details)
             val plain = c.event(c.scheduleEvent(etatPlateforme(), T0))!!
             assertNull(plain.waitlistOfferMs)
             assertNull(plain.offerCutoffMs)
