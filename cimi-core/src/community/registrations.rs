@@ -330,7 +330,9 @@ impl Community {
             rejection: None,
             offered_at: None,
             offer_expires_at: None,
-            cancel_secret: CancelSecret::random(),
+            cancel_secret: Some(CancelSecret::for_registration(RegistrationId::new(
+                self.next.registration,
+            ))),
         };
         self.commit_registration(Action::Registered, at, registration.clone());
         Ok(RegistrationOutcome {
