@@ -445,7 +445,7 @@ pub struct Registration {
 /// assert_eq!(format!("{s:?}"), "CancelSecret(…)");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CancelSecret(u128);
+pub struct CancelSecret([u8; 16]); // bytes, not a u128: alignment 1 keeps `Registration` small
 
 impl CancelSecret {
     /// The secret of registration `id`: SipHash-2-4 (128 bits) of the
@@ -473,13 +473,13 @@ impl CancelSecret {
         let key: u128 = rand::rng().random();
         let hash = siphasher::sip128::SipHasher24::new_with_keys(key as u64, (key >> 64) as u64)
             .hash(&id.get().to_le_bytes());
-        CancelSecret(hash.as_u128())
+        CancelSecret(hash.as_u128().to_be_bytes())
     }
 
     /// Compares in constant time (a guess tells nothing of how close it was).
     pub(crate) fn matches(&self, other: u128) -> bool {
         use subtle::ConstantTimeEq;
-        self.0.to_le_bytes().ct_eq(&other.to_le_bytes()).into()
+        self.0.ct_eq(&other.to_be_bytes()).into()
     }
 }
 
@@ -491,7 +491,7 @@ impl fmt::Debug for CancelSecret {
 
 impl Serialize for CancelSecret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{:032x}", self.0))
+        s.serialize_str(&format!("{:032x}", u128::from_be_bytes(self.0)))
     }
 }
 
@@ -499,7 +499,7 @@ impl<'de> Deserialize<'de> for CancelSecret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         parse_hex128(&text)
-            .map(CancelSecret)
+            .map(|n| CancelSecret(n.to_be_bytes()))
             .ok_or_else(|| serde::de::Error::custom("a cancel secret is 32 lowercase hex digits"))
     }
 }
@@ -586,8 +586,13 @@ impl Registration {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cancel_token(&self) -> Option<CancelToken> {
-        self.cancel_secret
-            .map(|s| CancelToken(format!("{}-{:032x}", self.id.get(), s.0)))
+        self.cancel_secret.map(|s| {
+            CancelToken(format!(
+                "{}-{:032x}",
+                self.id.get(),
+                u128::from_be_bytes(s.0)
+            ))
+        })
     }
 
     /// What the person is told of a rejection, in their language, with the
