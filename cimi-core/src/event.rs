@@ -727,18 +727,7 @@ impl EventSpec {
     }
 
     /// A freed seat is offered to the next person in the waiting list, who
-    /// has until a deadline to accept it (see [`WaitlistOffers`]).
-    ///
-    /// ```
-    /// # use chrono::{Duration, TimeZone, Utc};
-    /// use cimi_core::event::{EventKind, EventSpec, Schedule, WaitlistOffers};
-    /// # let t = Utc.with_ymd_and_hms(2026, 1, 6, 11, 0, 0).unwrap();
-    /// # let s = Schedule::new(t, t + Duration::hours(2))?;
-    /// let spec = EventSpec::new(EventKind::Workshop, "Rust", s, 20)
-    ///     .with_waitlist_offers(WaitlistOffers::new(Duration::hours(48)));
-    /// assert!(spec.waitlist_offers.is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// has until a deadline to accept it (see [`WaitlistOffers`], with an example).
     pub fn with_waitlist_offers(mut self, offers: WaitlistOffers) -> Self {
         self.waitlist_offers = Some(offers);
         self
@@ -921,27 +910,23 @@ impl Event {
     ///
     /// ```
     /// # use chrono::{Duration, TimeZone, Utc};
-    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}};
-    /// # let t = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
-    /// # let mut c = Community::cimi();
+    /// # use cimi_core::{Community, event::{EventKind, EventSpec, Schedule}, limits::*};
+    /// # let (t, mut c) = (Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(), Community::cimi());
     /// # let s = Schedule::new(t + Duration::days(5), t + Duration::days(5) + Duration::hours(2))?;
-    /// # let id = c.schedule_event(EventSpec::new(EventKind::Miditech, "IA", s, 50), t)?;
-    /// let (opens, closes) = c.event(id).unwrap().check_in_window();
-    /// assert_eq!(opens, s.starts_at - cimi_core::limits::CHECK_IN_OPENS_BEFORE);
-    /// assert_eq!(closes, s.ends_at + cimi_core::limits::CHECK_IN_CLOSES_AFTER);
+    /// let e = c.schedule_event(EventSpec::new(EventKind::Miditech, "IA", s, 50), t)?;
+    /// let window = (s.starts_at - CHECK_IN_OPENS_BEFORE, s.ends_at + CHECK_IN_CLOSES_AFTER);
+    /// assert_eq!(c.event(e).unwrap().check_in_window(), window);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_in_window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         // At the ends of the range of instants, the window stops there.
+        use crate::limits::{CHECK_IN_CLOSES_AFTER, CHECK_IN_OPENS_BEFORE};
+        let (starts, ends) = (self.schedule.starts_at, self.schedule.ends_at);
+        let opens = starts.checked_sub_signed(CHECK_IN_OPENS_BEFORE);
+        let closes = ends.checked_add_signed(CHECK_IN_CLOSES_AFTER);
         (
-            self.schedule
-                .starts_at
-                .checked_sub_signed(crate::limits::CHECK_IN_OPENS_BEFORE)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC),
-            self.schedule
-                .ends_at
-                .checked_add_signed(crate::limits::CHECK_IN_CLOSES_AFTER)
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            opens.unwrap_or(DateTime::<Utc>::MIN_UTC),
+            closes.unwrap_or(DateTime::<Utc>::MAX_UTC),
         )
     }
 

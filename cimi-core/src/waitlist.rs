@@ -33,6 +33,10 @@ use crate::limits::{MAX_OFFER_CUTOFF_DAYS, MAX_OFFER_HOLD_DAYS};
 /// let at = Utc.with_ymd_and_hms(2026, 1, 8, 12, 0, 0).unwrap();
 /// assert_eq!(o.deadline(at, start), Some(start - Duration::hours(24))); // shortened
 /// assert_eq!(o.deadline(start - Duration::hours(2), start), None); // window closed
+/// # use cimi_core::event::{EventKind, EventSpec, Schedule};
+/// let s = Schedule::new(start, start + Duration::hours(2)).unwrap();
+/// let spec = EventSpec::new(EventKind::Workshop, "Rust", s, 20).with_waitlist_offers(o);
+/// assert_eq!(spec.waitlist_offers, Some(o));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WaitlistOffers {
