@@ -229,7 +229,8 @@ fn rich() -> Result<Community, Error> {
     )?;
     c.register(full, &request("dave@finances.gouv.fr"), t)?;
     c.register(full, &request("eve@sante.gouv.fr"), t)?;
-    c.check_in(a.registration.id, t + Duration::hours(1))?;
+    // At the doors (check-in opens a day before the start).
+    c.check_in(a.registration.id, t + Duration::days(10))?;
     let p = c.register(past, &request("alice@interieur.gouv.fr"), t)?;
     c.register(past, &request("farid@intradef.gouv.fr"), t)?;
     c.check_in(p.registration.id, t + Duration::days(1))?;
@@ -641,6 +642,7 @@ fn engine_seeds() -> Result<(), Error> {
         no_waitlist: false,
         draft: false,
         window: None,
+        offers: None,
     };
     let reg = |event: u8, person: u8, mode: u8| Op::Register {
         event,
@@ -693,6 +695,7 @@ fn engine_seeds() -> Result<(), Error> {
                     no_waitlist: true,
                     draft: true,
                     window: None,
+                    offers: None,
                 },
                 reg(0, 0, 0),
                 Op::Lifecycle { event: 0, to: 0 },
@@ -792,6 +795,43 @@ fn engine_seeds() -> Result<(), Error> {
                     event: 0,
                     capacity: 0,
                 },
+            ],
+        ),
+        (
+            "offers",
+            vec![
+                Op::Schedule {
+                    in_hours: 96,
+                    capacity: 2,
+                    quota_interieur: None,
+                    quota_other: Some(1),
+                    remote: Some(None),
+                    no_waitlist: false,
+                    draft: false,
+                    window: None,
+                    offers: Some(11),
+                },
+                reg(0, 0, 0),
+                reg(0, 2, 0),
+                reg(0, 4, 0),
+                reg(0, 5, 2),
+                reg(0, 3, 0),
+                Op::Cancel { pick: 0 },
+                Op::AnswerOffer {
+                    pick: 2,
+                    accept: false,
+                },
+                Op::Advance { minutes: 900 },
+                reg(0, 6, 0),
+                Op::AnswerOffer {
+                    pick: 3,
+                    accept: true,
+                },
+                Op::CancelByToken { pick: 1, tamper: 0 },
+                Op::CancelByToken { pick: 3, tamper: 1 },
+                Op::Advance { minutes: 3000 },
+                Op::ExpireOffers,
+                Op::SaveLoad,
             ],
         ),
         (

@@ -22,6 +22,8 @@ pub enum Op {
         no_waitlist: bool,
         draft: bool,
         window: Option<(Option<i16>, Option<i16>)>,
+        /// Waitlist offers held `1 + h % 72` hours.
+        offers: Option<u8>,
     },
     Register {
         event: u8,
@@ -86,10 +88,22 @@ pub enum Op {
     Query {
         event: u8,
     },
+    /// Accepts or declines the seat offered to a registration.
+    AnswerOffer {
+        pick: u8,
+        accept: bool,
+    },
+    /// The organisers' periodic job.
+    ExpireOffers,
+    /// Cancels with a registration's token, as given or altered.
+    CancelByToken {
+        pick: u8,
+        tamper: u8,
+    },
 }
 
 /// The number of variants of [`Op`].
-const VARIANTS: u64 = 18;
+const VARIANTS: u64 = 21;
 
 fn tag(out: &mut Vec<u8>, index: u64) {
     // The derived decoder picks variant `(u32 * VARIANTS) >> 32`.
@@ -131,6 +145,7 @@ pub fn encode(op: &Op, out: &mut Vec<u8>) {
             no_waitlist,
             draft,
             window,
+            offers,
         } => {
             tag(out, 0);
             u16_le(out, *in_hours);
@@ -144,6 +159,7 @@ pub fn encode(op: &Op, out: &mut Vec<u8>) {
                 option(out, o, |out, h| i16_le(out, *h));
                 option(out, c, |out, h| i16_le(out, *h));
             });
+            option(out, offers, |out, h| out.push(*h));
         }
         Op::Register {
             event,
@@ -229,6 +245,15 @@ pub fn encode(op: &Op, out: &mut Vec<u8>) {
         Op::Query { event } => {
             tag(out, 17);
             out.push(*event);
+        }
+        Op::AnswerOffer { pick, accept } => {
+            tag(out, 18);
+            out.extend_from_slice(&[*pick, u8::from(*accept)]);
+        }
+        Op::ExpireOffers => tag(out, 19),
+        Op::CancelByToken { pick, tamper } => {
+            tag(out, 20);
+            out.extend_from_slice(&[*pick, *tamper]);
         }
     }
 }

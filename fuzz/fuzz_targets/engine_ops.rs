@@ -2,7 +2,8 @@
 //! with `arbitrary`): scheduling events with capacity, quotas and remote
 //! places, registering people drawn from a small pool (same person in another
 //! case, other ministries, addresses outside the policy, invalid ones),
-//! cancelling, checking in, changing capacity, quotas, remote places and the
+//! cancelling (by id, or with a token as given or altered), answering and
+//! expiring waitlist offers, checking in, changing capacity, quotas, remote places and the
 //! registration window, the event lifecycle, time passing, erasure, help
 //! requests, replacing the statutes and a JSON save/load in the middle.
 //!
@@ -13,7 +14,8 @@
 //! replica to the same state; a failed operation changed nothing. Register
 //! and the promotions after a cancellation or a resize are compared with a
 //! small model (refusal order, seat choice, first come first served per
-//! audience).
+//! audience) on events without offers; on events with offers, whoever gets a
+//! seat is confirmed on site or holds an offer with a deadline to come.
 #![no_main]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +24,9 @@ use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use cimi_core::address::EmailAddress;
 use cimi_core::community::MemberProfile;
-use cimi_core::event::{Event, EventKind, EventSpec, EventState, RemoteBroadcast, Schedule};
+use cimi_core::event::{
+    Event, EventKind, EventSpec, EventState, RemoteBroadcast, Schedule, WaitlistOffers,
+};
 use cimi_core::help::Visibility;
 use cimi_core::ids::{EventId, MemberId, RegistrationId};
 use cimi_core::member::ConsentKind;
@@ -91,8 +95,12 @@ impl Seen {
     fn live(&self) -> bool {
         self.status != RegistrationStatus::Cancelled
     }
+    /// A seat taken in the room: confirmed there, or held by an open offer.
     fn on_site(&self) -> bool {
-        self.status == RegistrationStatus::Confirmed && self.seat == Some(Seat::OnSite)
+        matches!(
+            self.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Offered
+        ) && self.seat == Some(Seat::OnSite)
     }
     fn remote(&self) -> bool {
         self.status == RegistrationStatus::Confirmed && self.seat == Some(Seat::Remote)
@@ -362,6 +370,29 @@ impl Run {
         ids.get(usize::from(i) % ids.len().max(1)).copied()
     }
 
+    /// Whether the event offers freed seats (the model knows only promotion).
+    fn has_offers(&self, event: EventId) -> bool {
+        self.c
+            .event(event)
+            .is_some_and(|e| e.waitlist_offers.is_some())
+    }
+
+    /// Registrations given a seat: confirmed on site, or offered one until
+    /// a deadline still to come.
+    fn check_seated(&self, ids: &[RegistrationId]) {
+        for id in ids {
+            let r = self.c.registration(*id).expect("seated");
+            let ok = match r.status {
+                RegistrationStatus::Confirmed => r.seat == Some(Seat::OnSite),
+                RegistrationStatus::Offered => {
+                    r.seat == Some(Seat::OnSite) && r.offer_expires_at.is_some_and(|d| d > self.now)
+                }
+                _ => false,
+            };
+            assert!(ok, "{id} was given a seat but is {:?}", r.status);
+        }
+    }
+
     fn hours(&self, h: i16) -> DateTime<Utc> {
         self.now + Duration::hours(i64::from(h))
     }
@@ -379,6 +410,7 @@ impl Run {
                 no_waitlist,
                 draft,
                 window,
+                offers,
             } => {
                 let start = now + Duration::hours(i64::from(*in_hours % 2000) - 24);
                 let schedule = Schedule::new(start, start + Duration::hours(2))?;
@@ -404,6 +436,10 @@ impl Run {
                 spec.draft = *draft;
                 if let Some((o, cl)) = window {
                     spec = spec.with_window(o.map(|h| self.hours(h)), cl.map(|h| self.hours(h)));
+                }
+                if let Some(h) = offers {
+                    let hold = Duration::hours(1 + i64::from(*h % 72));
+                    spec = spec.with_waitlist_offers(WaitlistOffers::new(hold));
                 }
                 let id = self.c.schedule_event(spec, now)?;
                 assert!(!self.events.contains(&id), "an event id was reused");
@@ -442,7 +478,10 @@ impl Run {
                 let expect = model_register(&self.c, event, &req, now);
                 let before = self.c.all_registrations().count();
                 let result = self.c.register(event, &req, now);
+                // The model knows no offers (nor their expiry at `now`).
+                let modeled = !self.has_offers(event);
                 match (&expect, &result) {
+                    _ if !modeled => {}
                     (Expect::NotFound, Err(e)) => assert_eq!(e.kind(), "event_not_found"),
                     (Expect::Refused(kind), Err(Error::Refused(r))) => {
                         assert_eq!(r.kind(), *kind, "refusal other than the model's")
@@ -482,6 +521,9 @@ impl Run {
                 let id = self.registration(*pick);
                 let expected = self.c.registration(id).and_then(|r| {
                     let ev = self.c.event(r.event)?;
+                    if ev.waitlist_offers.is_some() {
+                        return None; // promotions are checked below
+                    }
                     if !r.is_live() || !ev.state.is_upcoming() {
                         return None;
                     }
@@ -493,21 +535,87 @@ impl Run {
                     Some(model_promotions(ev, regs))
                 });
                 let was_live = self.c.registration(id).is_some_and(|r| r.is_live());
+                let offers = self
+                    .c
+                    .registration(id)
+                    .is_some_and(|r| self.has_offers(r.event));
                 let out = self.c.cancel_registration(id, now)?;
                 assert_eq!(out.registration.status, RegistrationStatus::Cancelled);
                 match expected {
                     Some(promoted) => assert_eq!(out.promoted, promoted, "promotion order"),
+                    None if offers => {}
                     None => {
                         assert!(!was_live, "cancelled after the event");
                         assert!(out.promoted.is_empty());
                     }
                 }
-                for p in &out.promoted {
-                    let r = self.c.registration(*p).expect("promoted");
-                    assert!(
-                        r.status == RegistrationStatus::Confirmed && r.seat == Some(Seat::OnSite)
+                self.check_seated(&out.promoted);
+                Ok(())
+            }
+            Op::AnswerOffer { pick, accept } => {
+                let id = self.registration(*pick);
+                if *accept {
+                    let r = self.c.accept_offer(id, now)?;
+                    assert_eq!(
+                        (r.status, r.seat),
+                        (RegistrationStatus::Confirmed, Some(Seat::OnSite))
+                    );
+                } else {
+                    let out = self.c.decline_offer(id, now)?;
+                    assert_eq!(out.registration.status, RegistrationStatus::Cancelled);
+                    self.check_seated(&out.promoted);
+                }
+                Ok(())
+            }
+            Op::ExpireOffers => {
+                let round = self.c.expire_offers(now)?;
+                for id in &round.expired {
+                    let r = self.c.registration(*id).expect("expired");
+                    assert_eq!(r.status, RegistrationStatus::Cancelled);
+                    assert!(r.offer_expires_at.is_some_and(|d| d <= now));
+                }
+                self.check_seated(&round.promoted);
+                for r in self.c.all_registrations() {
+                    if r.status == RegistrationStatus::Offered {
+                        assert!(
+                            r.offer_expires_at.is_some_and(|d| d > now),
+                            "an offer past its deadline"
+                        );
+                    }
+                }
+                Ok(())
+            }
+            Op::CancelByToken { pick, tamper } => {
+                let id = self.registration(*pick);
+                let Some(token) = self.c.registration(id).and_then(|r| r.cancel_token()) else {
+                    return Ok(());
+                };
+                let (rid, secret) = token.as_str().split_once('-').expect("id-secret");
+                let text = match tamper % 3 {
+                    0 => token.as_str().to_string(),
+                    // Another registration's id with this secret.
+                    1 => format!("{}-{secret}", rid.parse::<u64>().expect("id") + 1),
+                    // One hex digit changed.
+                    _ => {
+                        let mut s = secret.to_string();
+                        let last = if s.ends_with('0') { '1' } else { '0' };
+                        s.pop();
+                        s.push(last);
+                        format!("{rid}-{s}")
+                    }
+                };
+                let out = self.c.cancel_by_token(&text, None, now);
+                if tamper % 3 != 0 {
+                    assert_eq!(
+                        out.as_ref().map(|_| ()).map_err(|e| e.kind()),
+                        Err("invalid_token"),
+                        "a tampered token"
                     );
                 }
+                let out = out?;
+                assert_eq!(out.registration.id, id);
+                assert_eq!(out.registration.status, RegistrationStatus::Cancelled);
+                self.check_seated(&out.promoted);
                 Ok(())
             }
             Op::CheckIn { pick } => {
@@ -526,7 +634,11 @@ impl Run {
                     model_promotions(&e, seen(&self.c, event))
                 });
                 let promoted = self.c.set_capacity(event, capacity, now)?;
-                assert_eq!(Some(promoted), expected, "promotion order after resize");
+                if self.has_offers(event) {
+                    self.check_seated(&promoted);
+                } else {
+                    assert_eq!(Some(promoted), expected, "promotion order after resize");
+                }
                 Ok(())
             }
             Op::SetQuota {
@@ -547,11 +659,15 @@ impl Run {
                     model_promotions(&e, seen(&self.c, event))
                 });
                 let promoted = self.c.set_quota(event, audience, quota, now)?;
-                assert_eq!(
-                    Some(promoted),
-                    expected,
-                    "promotion order after a quota change"
-                );
+                if self.has_offers(event) {
+                    self.check_seated(&promoted);
+                } else {
+                    assert_eq!(
+                        Some(promoted),
+                        expected,
+                        "promotion order after a quota change"
+                    );
+                }
                 Ok(())
             }
             Op::SetRemote { event, remote } => {
